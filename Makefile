@@ -1,0 +1,63 @@
+# preamp: top-level build. `make` builds the user-space programs and the
+# kernel module; `make check` runs every test; `make demo` shows the project
+# working on an emulated interface in a throw-away VM.
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+B          := build
+PKG_CONFIG ?= pkg-config
+
+# Downloads (kernels, packages) are cached outside the repository.
+PREAMP_CACHE ?= /var/cache/preamp
+export PREAMP_CACHE
+
+CC       ?= cc
+CSTD     := -std=c11 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -Iinclude
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+INIH_LIBS   := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.SECONDARY:
+.PHONY: all check check-unit check-kernel check-vm demo deps bench clean kernel
+all: user kernel
+
+-include tests/emulator/emulator.mk
+-include tests/conformance/conformance.mk
+-include tests/unit/unit.mk
+-include kernel/kernel.mk
+-include tests/vm/vm.mk
+
+user: $(USER_BINS)
+
+deps:
+	@tests/deps.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) check-unit
+	$(MAKE) check-kernel
+	$(MAKE) check-vm
+	@tests/summary.sh $(B)/results
+
+demo: deps
+	$(MAKE) all
+	tests/vm/demo.sh
+
+clean:
+	rm -rf $(B)
+	$(MAKE) -C kernel clean >/dev/null 2>&1 || true
+
+# Compile rules: plain objects in $(B)/obj, sanitized ones in $(B)/asan.
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

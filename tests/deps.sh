@@ -1,0 +1,34 @@
+#!/bin/bash
+# Installs the Debian packages that building and testing preamp need, when
+# run as root; otherwise prints the apt-get line to run.
+set -euo pipefail
+
+packages=(
+	# building
+	gcc make pkg-config libc6-dev
+	libasound2-dev libudev-dev libsystemd-dev libinih-dev
+	# unit tests
+	libcmocka-dev valgrind
+	# the kernel module and its checks
+	linux-headers-amd64 sparse linux-source-6.1 xz-utils
+	# the VM test bed
+	qemu-system-x86 busybox-static cpio kmod zstd
+	usbip alsa-utils dbus
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "preamp needs these Debian packages; as root, run:" >&2
+	echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
