@@ -25,11 +25,14 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 .PHONY: all check check-unit check-kernel check-vm demo deps bench clean kernel
 all: user kernel
 
+# Each part's fragment adds its programs to USER_BINS and its cmocka
+# suites to UNIT_SUITES; unit.mk, which builds the suites, comes last.
 -include tests/emulator/emulator.mk
 -include tests/conformance/conformance.mk
--include tests/unit/unit.mk
+-include daemon/daemon.mk
 -include kernel/kernel.mk
 -include tests/vm/vm.mk
+-include tests/unit/unit.mk
 
 user: $(USER_BINS)
 

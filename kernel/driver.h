@@ -61,13 +61,13 @@ struct pamp_dev {
 	struct pamp_dev_desc info;
 	struct pamp_input_desc in[PAMP_MAX_INPUTS];
 
-	struct mutex io_mutex;
+	struct mutex io_mutex;		/* endpoint 0, and down to meters */
 	bool disconnected;
 	void *buf;			/* PAMP_BUF_SIZE, kmalloc'd */
 	struct pamp_meter raw_meters[PAMP_MAX_INPUTS];
 	struct pamp_meters meters;
 
-	spinlock_t state_lock;
+	spinlock_t state_lock;		/* the cached state */
 	struct pamp_state state[PAMP_MAX_INPUTS];
 
 	struct pamp_notify notify;

@@ -4,6 +4,7 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +87,7 @@ int pc_raw(struct conform *c, uint8_t type, uint8_t req, uint16_t value,
 	r = usbfs_control(&c->dev, type, req, value, c->intf.number, buf, len,
 			  timeout_ms);
 	ms = (unsigned int)((pc_now_ns() - t0) / 1000000u);
-	if (r >= 0 && ms > c->max_latency_ms)
+	if (r >= 0 && !c->slow_expected && ms > c->max_latency_ms)
 		c->max_latency_ms = ms;
 	if (r == -ENODEV)
 		c->gone = true;
@@ -225,7 +226,11 @@ static int emu_get(struct conform *c, const char *key, char *out,
 	nl = strchr(v, '\n');
 	if (nl)
 		*nl = '\0';
-	snprintf(out, out_len, "%s", v);
+	if (strlen(v) >= out_len) {
+		DETAIL(c, "emulator: %s is longer than %zu bytes", key, out_len);
+		return -EOVERFLOW;
+	}
+	memcpy(out, v, strlen(v) + 1);
 	return 0;
 }
 
@@ -552,12 +557,12 @@ size_t pc_notif_collect(struct conform *c, int quiet_ms, int max_ms,
 void pc_notif_describe(struct conform *c, const struct pc_notif *n)
 {
 	char hex[3 * USBFS_INTR_MAX + 1];
-	size_t i;
+	size_t i, len = 0;
 
 	hex[0] = '\0';
 	for (i = 0; i < n->len && i < USBFS_INTR_MAX; i++)
-		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%s%02x",
-			 i ? " " : "", n->data[i]);
+		len += (size_t)snprintf(hex + len, sizeof(hex) - len, "%s%02x",
+					i ? " " : "", n->data[i]);
 	if (n->status)
 		DETAIL(c, "notification: URB status %s", pc_errname(n->status));
 	else if (n->len >= 8)

@@ -42,7 +42,8 @@ struct conform {
 	struct pamp_input_info raw[PAMP_MAX_INPUTS];
 	struct pv_input in[PAMP_MAX_INPUTS];
 
-	unsigned int max_latency_ms;	/* slowest answer seen */
+	unsigned int max_latency_ms;	/* slowest answer seen ... */
+	bool slow_expected;		/* ... but for injected delays */
 	struct ctl_reply reply;		/* scratch for emulator commands */
 };
 

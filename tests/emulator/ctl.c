@@ -28,9 +28,7 @@
 #define MAX_COUNT		1000000
 #define MAX_DELAY_MS		60000
 #define MAX_STORM_INTERVAL_MS	10000
-#define LEVEL_MIN_DBFS		(-150.0)
-#define LEVEL_MAX_DBFS		60.0
-#define KNOB_DB_LIMIT		200.0
+#define KNOB_DB_LIMIT		1000.0
 
 /* ---- the reply ---------------------------------------------------------- */
 
@@ -179,23 +177,6 @@ static double q8_to_db(int v)
 
 /* ---- state -------------------------------------------------------------- */
 
-static int16_t meter_peak_now(const struct emu_dev *d, unsigned int i)
-{
-	return emu_meter_peak(&d->in[i].meter, d->tl.frames / EMU_BLOCK_FRAMES,
-			      d->desc.meter_window_ms);
-}
-
-static double expected_peak(const struct emu_dev *d, unsigned int i)
-{
-	const struct emu_source *src = &d->in[i].source;
-	double peak;
-
-	if (src->shape == EMU_SHAPE_SILENCE)
-		return -INFINITY;
-	peak = src->level_dbfs + emu_dev_input_gain_db(d, i);
-	return peak > 0.0 ? 0.0 : peak;
-}
-
 static void state_device(const struct emu_dev *d, struct reply *r)
 {
 	const struct emu_desc *desc = &d->desc;
@@ -210,7 +191,7 @@ static void state_device(const struct emu_dev *d, struct reply *r)
 	say(r, "device.powered=%d\n", d->powered ? 1 : 0);
 }
 
-static void state_input(const struct emu_dev *d, unsigned int i,
+static void state_input(struct emu_dev *d, unsigned int i, uint64_t now_ns,
 			struct reply *r)
 {
 	const struct emu_input_desc *id = &d->desc.inputs[i];
@@ -234,8 +215,8 @@ static void state_input(const struct emu_dev *d, unsigned int i,
 	say(r, "in%u.source=%s\n", n, emu_shape_name(in->source.shape));
 	say(r, "in%u.level_dbfs=%s\n", n, fmt_db(b, in->source.level_dbfs));
 	say(r, "in%u.expected_peak_dbfs=%s\n", n,
-	    fmt_db(b, expected_peak(d, i)));
-	say(r, "in%u.meter_peak=%d\n", n, meter_peak_now(d, i));
+	    fmt_db(b, emu_dev_expected_peak_dbfs(d, i)));
+	say(r, "in%u.meter_peak=%d\n", n, emu_dev_meter_peak(d, i, now_ns));
 	say(r, "in%u.clip_count=%u\n", n, in->meter.clip_count);
 }
 
@@ -243,11 +224,9 @@ static void state_all(struct emu_dev *d, uint64_t now_ns, struct reply *r)
 {
 	unsigned int i;
 
-	if (d->powered)
-		emu_dev_catch_up(d, now_ns);
 	state_device(d, r);
 	for (i = 0; i < d->desc.num_inputs && i < PAMP_MAX_INPUTS; i++)
-		state_input(d, i, r);
+		state_input(d, i, now_ns, r);
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -333,31 +312,24 @@ static int cmd_reset_counters(struct cmd_ctx *c)
 	return 0;
 }
 
-/* The gain on input in's grid nearest to db, clamped to its range. */
-static int16_t snap_gain(const struct emu_input_desc *id, double db)
-{
-	long steps = (id->gain_max - id->gain_min) / id->gain_step;
-	long idx = lround((db * 256.0 - id->gain_min) / id->gain_step);
-
-	if (idx < 0)
-		idx = 0;
-	if (idx > steps)
-		idx = steps;
-	return (int16_t)(id->gain_min + idx * id->gain_step);
-}
-
 static int knob_gain(struct cmd_ctx *c, unsigned int in, const char *arg)
 {
 	const struct emu_input_desc *id = &c->d->desc.inputs[in];
+	long q8;
 	double db;
 	int ret;
 
-	if (!(id->caps & PAMP_CAP_GAIN) || id->gain_step == 0 ||
-	    id->gain_max <= id->gain_min)
+	if (!(id->caps & PAMP_CAP_GAIN))
 		return fail(c->r, "input %u has no software gain", in + 1);
 	if (parse_double(arg, -KNOB_DB_LIMIT, KNOB_DB_LIMIT, &db))
 		return fail(c->r, "bad gain '%s' (dB)", arg);
-	ret = emu_dev_knob_gain(c->d, in, snap_gain(id, db));
+	/* the model snaps to the grid and clamps to the range */
+	q8 = lround(db * 256.0);
+	if (q8 < INT16_MIN)
+		q8 = INT16_MIN;
+	if (q8 > INT16_MAX)
+		q8 = INT16_MAX;
+	ret = emu_dev_knob_gain(c->d, in, (int16_t)q8);
 	if (ret < 0)
 		return fail(c->r, "the device refused the gain (%s)",
 			    strerror(-ret));
@@ -367,7 +339,7 @@ static int knob_gain(struct cmd_ctx *c, unsigned int in, const char *arg)
 static int cmd_knob(struct cmd_ctx *c)
 {
 	unsigned int in;
-	bool on;
+	bool on = false;
 	int sw, ret;
 
 	if (parse_input(c->d, c->argv[0], &in, c->r))
@@ -393,7 +365,6 @@ static int cmd_knob(struct cmd_ctx *c)
 
 static int cmd_source(struct cmd_ctx *c)
 {
-	struct emu_source *src;
 	unsigned int in;
 	double level;
 	int shape;
@@ -404,16 +375,15 @@ static int cmd_source(struct cmd_ctx *c)
 	if (shape < 0)
 		return fail(c->r, "no source shape '%s' (silence sine speech)",
 			    c->argv[1]);
-	if (parse_double(c->argv[2], LEVEL_MIN_DBFS, LEVEL_MAX_DBFS, &level))
+	if (parse_double(c->argv[2], EMU_LEVEL_MIN_DBFS, EMU_LEVEL_MAX_DBFS,
+			 &level))
 		return fail(c->r, "bad level '%s' (dBFS, %g..%g)", c->argv[2],
-			    LEVEL_MIN_DBFS, LEVEL_MAX_DBFS);
+			    EMU_LEVEL_MIN_DBFS, EMU_LEVEL_MAX_DBFS);
 
-	/* What was rendered so far keeps the old source. */
-	if (c->d->powered)
-		emu_dev_catch_up(c->d, c->now_ns);
-	src = &c->d->in[in].source;
-	src->shape = (enum emu_shape)shape;
-	src->level_dbfs = level;
+	/* what was rendered so far keeps the old source */
+	emu_dev_catch_up(c->d, c->now_ns);
+	if (emu_dev_set_source(c->d, in, (enum emu_shape)shape, level) < 0)
+		return fail(c->r, "the device refused the source");
 	return 0;
 }
 
@@ -660,7 +630,7 @@ static const struct command commands[] = {
 	{ "source", 3, 3, "source IN silence|sine|speech LEVEL", cmd_source },
 	{ "reset", 0, 0, "reset", cmd_reset },
 	{ "unplug", 0, 0, "unplug", cmd_unplug },
-	{ "fault", 1, 3, "fault WHAT ...", cmd_fault },
+	{ "fault", 1, MAX_WORDS, "fault WHAT ...", cmd_fault },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -734,7 +704,8 @@ static int take_line(char *dst, size_t size, const char *line, struct reply *r)
 	return 0;
 }
 
-static void finish(struct reply *r, int ret)
+/* Ends the reply with its final line; returns the command's final status. */
+static int finish(struct reply *r, int ret)
 {
 	if (!ret && r->overflow) {
 		r->len = 0;
@@ -748,6 +719,7 @@ static void finish(struct reply *r, int ret)
 	} else {
 		snprintf(r->buf + r->len, r->size - r->len, "ok\n");
 	}
+	return ret;
 }
 
 int emu_ctl_exec(const struct emu_ctl *ctl, const char *line, uint64_t now_ns,
@@ -773,8 +745,8 @@ int emu_ctl_exec(const struct emu_ctl *ctl, const char *line, uint64_t now_ns,
 		else
 			ret = run_from(commands, &c, "command");
 	}
-	finish(&r, ret);
-	return ret ? (ret < 0 ? ret : -EINVAL) : 0;
+	ret = finish(&r, ret);
+	return ret < 0 ? ret : (ret ? -EINVAL : 0);
 }
 
 /* ---- the socket --------------------------------------------------------- */

@@ -1,10 +1,11 @@
 # cmocka unit tests: each tests/unit/test-NAME.c is one suite, linked with
-# the sources it tests. Every suite runs under ASan+UBSan, and its plain
+# the sources it tests (UNIT_NAME_SRCS; other fragments add their suites to
+# UNIT_SUITES before this one is included). Every suite runs under ASan+UBSan, and its plain
 # build once more under valgrind.
 
 EMU_MODEL_SRCS ?= tests/emulator/model.c tests/emulator/audio.c tests/emulator/modelfile.c
 
-UNIT_SUITES := protocol audio model modelfile
+UNIT_SUITES += protocol audio model modelfile
 UNIT_protocol_SRCS  :=
 UNIT_audio_SRCS     := tests/emulator/audio.c
 UNIT_model_SRCS     := $(EMU_MODEL_SRCS)

@@ -20,7 +20,6 @@ set -euo pipefail
 CACHE=${PREAMP_CACHE:-/var/cache/preamp}
 KCACHE=$CACHE/kernels
 APTDIR=$CACHE/apt
-ARCH=amd64
 MIRROR=http://deb.debian.org/debian
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -244,6 +243,8 @@ do_fetch() {
 			install_headers "$k612" "${APT_PRIVATE[@]}" ||
 				die "cannot install linux-headers-$k612"
 		fi
+		# Installed now: the downloaded packages are of no further use.
+		rm -f "$APTDIR"/archives/*.deb
 	fi
 
 	printf '%s\n%s\n' "$k61" "$k612" >"$KCACHE/current.new"

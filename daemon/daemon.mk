@@ -1,0 +1,165 @@
+# preampd: the system service (daemon/preampd), its profiles, data files,
+# man pages and udev rules. Included by the top-level Makefile before
+# tests/unit/unit.mk.
+
+PREAMPD_DIR := daemon/preampd
+
+# Installation directories (GNU-style; override any of them).
+SBINDIR          ?= $(PREFIX)/sbin
+DATADIR          ?= $(PREFIX)/share
+MANDIR           ?= $(DATADIR)/man
+SYSCONFDIR       ?= /etc
+SYSTEMDUNITDIR   ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR      ?= $(PREFIX)/lib/sysusers.d
+UDEVRULESDIR     ?= $(PREFIX)/lib/udev/rules.d
+DBUS_POLICYDIR   ?= $(DATADIR)/dbus-1/system.d
+DBUS_SERVICEDIR  ?= $(DATADIR)/dbus-1/system-services
+POLKIT_ACTIONDIR ?= $(DATADIR)/polkit-1/actions
+PREAMPD_PROFILEDIR ?= $(DATADIR)/preampd/profiles
+PREAMPD_VERSION  ?= 0.1
+
+# The logic that unit tests link without D-Bus or ALSA.
+PREAMPD_PURE_SRCS := \
+	$(PREAMPD_DIR)/util.c \
+	$(PREAMPD_DIR)/inifile.c \
+	$(PREAMPD_DIR)/sha256.c \
+	$(PREAMPD_DIR)/devkey.c \
+	$(PREAMPD_DIR)/gain.c \
+	$(PREAMPD_DIR)/policy.c \
+	$(PREAMPD_DIR)/authz.c \
+	$(PREAMPD_DIR)/config.c \
+	$(PREAMPD_DIR)/profile.c \
+	$(PREAMPD_DIR)/statefile.c
+
+# The service: sd-event, sd-bus, libudev, alsa-lib.
+PREAMPD_IO_SRCS := \
+	$(PREAMPD_DIR)/main.c \
+	$(PREAMPD_DIR)/manager.c \
+	$(PREAMPD_DIR)/device.c \
+	$(PREAMPD_DIR)/input.c \
+	$(PREAMPD_DIR)/hotplug.c \
+	$(PREAMPD_DIR)/card.c \
+	$(PREAMPD_DIR)/auth.c \
+	$(PREAMPD_DIR)/autogain-none.c
+
+PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
+
+PREAMPD_PKGS := libsystemd libudev alsa
+PREAMPD_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PREAMPD_PKGS) inih 2>/dev/null)
+PREAMPD_LIBS := $(shell $(PKG_CONFIG) --libs $(PREAMPD_PKGS) 2>/dev/null) \
+	$(INIH_LIBS) -lm
+
+# The paths compiled into the daemon live in a generated header that is
+# rewritten only when they change, so `make install PREFIX=...` rebuilds
+# exactly what depends on them.
+PREAMPD_PATHS_H := $(B)/gen/preampd-paths.h
+PREAMPD_PATHS := \
+	'\#define PREAMPD_VERSION "$(PREAMPD_VERSION)"' \
+	'\#define PREAMPD_CONFIG_FILE "$(SYSCONFDIR)/preampd/preampd.conf"' \
+	'\#define PREAMPD_PROFILE_DIR "$(PREAMPD_PROFILEDIR)"' \
+	'\#define PREAMPD_STATE_DIR "/var/lib/preampd"' \
+	'\#define PREAMPD_RUNTIME_DIR "/run/preampd"'
+
+$(PREAMPD_PATHS_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(PREAMPD_PATHS) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+.PHONY: FORCE
+FORCE:
+
+PREAMPD_OBJS := $(PREAMPD_SRCS:%.c=$(B)/obj/%.o)
+PREAMPD_ASAN_OBJS := $(PREAMPD_SRCS:%.c=$(B)/asan/%.o)
+
+$(B)/obj/$(PREAMPD_DIR)/%.o $(B)/asan/$(PREAMPD_DIR)/%.o: \
+	CPPFLAGS += -I$(B)/gen $(PREAMPD_CFLAGS)
+$(PREAMPD_IO_SRCS:%.c=$(B)/obj/%.o) $(PREAMPD_IO_SRCS:%.c=$(B)/asan/%.o): \
+	$(PREAMPD_PATHS_H)
+
+$(B)/bin/preampd: $(PREAMPD_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(PREAMPD_LIBS)
+
+# The same daemon under ASan+UBSan, for the VM scenarios.
+$(B)/bin/preampd-asan: $(PREAMPD_ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(PREAMPD_LIBS)
+
+USER_BINS += $(B)/bin/preampd
+
+# ---- unit tests: pure logic only ----
+
+UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
+	daemon-policy daemon-authz daemon-config
+UNIT_daemon-devkey_SRCS    := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-statefile_SRCS := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-profile_SRCS   := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-gain_SRCS      := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-policy_SRCS    := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-authz_SRCS     := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-config_SRCS    := $(PREAMPD_PURE_SRCS)
+
+$(B)/asan/tests/unit/test-daemon-%.o $(B)/obj/tests/unit/test-daemon-%.o: \
+	CPPFLAGS += -I$(PREAMPD_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \
+	-DPREAMPD_FIXTURES='"tests/unit/fixtures"'
+
+# ---- data files ----
+
+PREAMPD_GEN := $(B)/gen/preampd
+PREAMPD_SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	-e 's|@PROFILEDIR@|$(PREAMPD_PROFILEDIR)|g' \
+	-e 's|@VERSION@|$(PREAMPD_VERSION)|g'
+
+$(PREAMPD_GEN)/%: daemon/data/%.in FORCE
+	@mkdir -p $(dir $@)
+	@$(PREAMPD_SUBST) $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(PREAMPD_GEN)/man/%: daemon/man/%.in FORCE
+	@mkdir -p $(dir $@)
+	@$(PREAMPD_SUBST) $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+PREAMPD_PROFILES := $(wildcard daemon/profiles/*.conf)
+PREAMPD_UDEV_RULES := $(wildcard udev/*.rules)
+
+.PHONY: install-daemon uninstall-daemon preampd-data
+preampd-data: $(PREAMPD_GEN)/preampd.service $(PREAMPD_GEN)/man/preampd.8 \
+	$(PREAMPD_GEN)/man/preampd.conf.5
+
+install-daemon: $(B)/bin/preampd preampd-data
+	install -D -m 0755 $(B)/bin/preampd $(DESTDIR)$(SBINDIR)/preampd
+	install -D -m 0644 $(PREAMPD_GEN)/preampd.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/preampd.service
+	install -D -m 0644 daemon/data/preampd.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/preampd.conf
+	install -D -m 0644 daemon/data/org.preampd.Preamp1.conf \
+		$(DESTDIR)$(DBUS_POLICYDIR)/org.preampd.Preamp1.conf
+	install -D -m 0644 daemon/data/org.preampd.Preamp1.service \
+		$(DESTDIR)$(DBUS_SERVICEDIR)/org.preampd.Preamp1.service
+	install -D -m 0644 daemon/data/org.preampd.preamp1.policy \
+		$(DESTDIR)$(POLKIT_ACTIONDIR)/org.preampd.preamp1.policy
+	install -D -m 0644 daemon/data/preampd.conf \
+		$(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf
+	install -d $(DESTDIR)$(PREAMPD_PROFILEDIR)
+	install -m 0644 $(PREAMPD_PROFILES) $(DESTDIR)$(PREAMPD_PROFILEDIR)/
+	install -d $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0644 $(PREAMPD_UDEV_RULES) $(DESTDIR)$(UDEVRULESDIR)/
+	install -D -m 0644 $(PREAMPD_GEN)/man/preampd.8 \
+		$(DESTDIR)$(MANDIR)/man8/preampd.8
+	install -D -m 0644 $(PREAMPD_GEN)/man/preampd.conf.5 \
+		$(DESTDIR)$(MANDIR)/man5/preampd.conf.5
+
+uninstall-daemon:
+	rm -f $(DESTDIR)$(SBINDIR)/preampd
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/preampd.service
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/preampd.conf
+	rm -f $(DESTDIR)$(DBUS_POLICYDIR)/org.preampd.Preamp1.conf
+	rm -f $(DESTDIR)$(DBUS_SERVICEDIR)/org.preampd.Preamp1.service
+	rm -f $(DESTDIR)$(POLKIT_ACTIONDIR)/org.preampd.preamp1.policy
+	rm -f $(addprefix $(DESTDIR)$(PREAMPD_PROFILEDIR)/,$(notdir $(PREAMPD_PROFILES)))
+	-rmdir $(DESTDIR)$(PREAMPD_PROFILEDIR) $(DESTDIR)$(DATADIR)/preampd 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(PREAMPD_UDEV_RULES)))
+	rm -f $(DESTDIR)$(MANDIR)/man8/preampd.8 $(DESTDIR)$(MANDIR)/man5/preampd.conf.5
+	@echo "$(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf and the state in /var/lib/preampd are kept."

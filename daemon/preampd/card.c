@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One ALSA control handle per USB sound card, subscribed to events: the
+ * element list the profiles match against, reads, writes, element locks.
+ * Controls that come and go (a driver that attaches late) make the card
+ * match its profiles again after a short quiet time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <alsa/asoundlib.h>
+
+#include "preampd.h"
+#include "util.h"
+
+#define REMATCH_DELAY_USEC (300 * 1000)
+#define MAX_ELEMS 4096
+
+struct card {
+	struct manager *m;
+	struct usb_identity id;
+	snd_ctl_t *ctl;
+	sd_event_source *io;
+	sd_event_source *rematch;
+	struct pa_elem *elems;
+	size_t n_elems;
+	struct device *device;
+	bool gone;
+};
+
+const struct usb_identity *card_identity(const struct card *c)
+{
+	return &c->id;
+}
+
+const struct pa_elem *card_elems(const struct card *c, size_t *n)
+{
+	*n = c->n_elems;
+	return c->elems;
+}
+
+struct device *card_device(const struct card *c)
+{
+	return c->device;
+}
+
+void card_set_device(struct card *c, struct device *d)
+{
+	c->device = d;
+}
+
+struct manager *card_manager(const struct card *c)
+{
+	return c->m;
+}
+
+/* ---- reading the element list ---- */
+
+static enum pa_elem_type elem_type(snd_ctl_elem_type_t t)
+{
+	switch (t) {
+	case SND_CTL_ELEM_TYPE_BOOLEAN:
+		return PA_ELEM_BOOLEAN;
+	case SND_CTL_ELEM_TYPE_INTEGER:
+		return PA_ELEM_INTEGER;
+	case SND_CTL_ELEM_TYPE_ENUMERATED:
+		return PA_ELEM_ENUMERATED;
+	default:
+		return PA_ELEM_OTHER;
+	}
+}
+
+static void read_db(snd_ctl_t *ctl, const snd_ctl_elem_id_t *id,
+		    struct pa_elem *e)
+{
+	unsigned int tlv[64];
+	long dmin, dmax;
+
+	if (snd_ctl_elem_tlv_read(ctl, id, tlv, sizeof(tlv)) < 0)
+		return;
+	if (snd_tlv_get_dB_range(tlv, e->min, e->max, &dmin, &dmax) < 0)
+		return;
+	e->has_db = true;
+	e->db_min = (double)dmin / 100.0;
+	e->db_max = (double)dmax / 100.0;
+}
+
+/* info of one element into e; 0 or a negative errno */
+static int read_info(snd_ctl_t *ctl, unsigned numid, struct pa_elem *e)
+{
+	snd_ctl_elem_info_t *info;
+	snd_ctl_elem_id_t *id;
+	int r;
+
+	snd_ctl_elem_info_alloca(&info);
+	snd_ctl_elem_id_alloca(&id);
+	snd_ctl_elem_id_set_numid(id, numid);
+	snd_ctl_elem_info_set_id(info, id);
+	r = snd_ctl_elem_info(ctl, info);
+	if (r < 0)
+		return r;
+	memset(e, 0, sizeof(*e));
+	e->numid = numid;
+	snprintf(e->name, sizeof(e->name), "%s", snd_ctl_elem_info_get_name(info));
+	e->index = snd_ctl_elem_info_get_index(info);
+	e->count = snd_ctl_elem_info_get_count(info);
+	e->type = elem_type(snd_ctl_elem_info_get_type(info));
+	e->readable = snd_ctl_elem_info_is_readable(info);
+	e->writable = snd_ctl_elem_info_is_writable(info);
+	e->inactive = snd_ctl_elem_info_is_inactive(info);
+	if (e->type == PA_ELEM_INTEGER) {
+		e->min = snd_ctl_elem_info_get_min(info);
+		e->max = snd_ctl_elem_info_get_max(info);
+		snd_ctl_elem_info_get_id(info, id);
+		if (snd_ctl_elem_info_is_tlv_readable(info))
+			read_db(ctl, id, e);
+	} else if (e->type == PA_ELEM_BOOLEAN) {
+		e->min = 0;
+		e->max = 1;
+	} else if (e->type == PA_ELEM_ENUMERATED) {
+		e->n_items = snd_ctl_elem_info_get_items(info);
+		for (unsigned i = 0; i < e->n_items && i < PA_ITEMS_MAX; i++) {
+			snd_ctl_elem_info_set_item(info, i);
+			if (snd_ctl_elem_info(ctl, info) < 0)
+				break;
+			snprintf(e->items[i], PA_ITEM_LEN, "%s",
+				 snd_ctl_elem_info_get_item_name(info));
+		}
+		e->min = 0;
+		e->max = e->n_items ? (long)e->n_items - 1 : 0;
+	}
+	return 0;
+}
+
+static void put_usb_db(void *user, const char *name, unsigned index,
+		       long raw_min, long raw_max)
+{
+	struct card *c = user;
+
+	for (size_t i = 0; i < c->n_elems; i++) {
+		struct pa_elem *e = &c->elems[i];
+
+		if (strcmp(e->name, name) || e->index != index)
+			continue;
+		e->has_usb_db = true;
+		e->usb_db_min = (double)raw_min / 256.0;
+		e->usb_db_max = (double)raw_max / 256.0;
+	}
+}
+
+/* snd-usb-audio's usbmixer file: the device's ranges in 1/256 dB */
+static void read_usbmixer(struct card *c)
+{
+	char path[64];
+	_cleanup_free_ char *text = NULL;
+
+	snprintf(path, sizeof(path), "/proc/asound/card%d/usbmixer",
+		 c->id.card_index);
+	if (pa_read_file_at(AT_FDCWD, path, 1024 * 1024, &text, NULL) < 0)
+		return;
+	pa_usbmixer_parse(text, put_usb_db, c);
+}
+
+static int read_elems(struct card *c)
+{
+	snd_ctl_elem_list_t *list;
+	struct pa_elem *elems = NULL;
+	unsigned n, got = 0;
+	int r;
+
+	snd_ctl_elem_list_alloca(&list);
+	r = snd_ctl_elem_list(c->ctl, list);
+	if (r < 0)
+		return r;
+	n = snd_ctl_elem_list_get_count(list);
+	if (n > MAX_ELEMS)
+		n = MAX_ELEMS;
+	if (n) {
+		r = snd_ctl_elem_list_alloc_space(list, n);
+		if (r < 0)
+			return r;
+		r = snd_ctl_elem_list(c->ctl, list);
+		if (r < 0) {
+			snd_ctl_elem_list_free_space(list);
+			return r;
+		}
+		elems = calloc(n, sizeof(*elems));
+		if (!elems) {
+			snd_ctl_elem_list_free_space(list);
+			return -ENOMEM;
+		}
+		n = snd_ctl_elem_list_get_used(list);
+		for (unsigned i = 0; i < n && i < MAX_ELEMS; i++) {
+			unsigned numid = snd_ctl_elem_list_get_numid(list, i);
+
+			if (read_info(c->ctl, numid, &elems[got]) == 0)
+				got++;
+		}
+		snd_ctl_elem_list_free_space(list);
+	}
+	free(c->elems);
+	c->elems = elems;
+	c->n_elems = got;
+	read_usbmixer(c);
+	return 0;
+}
+
+static int find_numid(const struct card *c, unsigned numid)
+{
+	for (size_t i = 0; i < c->n_elems; i++)
+		if (c->elems[i].numid == numid)
+			return (int)i;
+	return -1;
+}
+
+/* ---- matching, at start and when controls come and go ---- */
+
+/* Two matches drive the same controls the same way. */
+static bool same_mapping(const struct card *c, const struct pa_match *a,
+			 const struct pa_elem *b_elems, const struct pa_match *b)
+{
+	if (a->profile != b->profile || a->present != b->present)
+		return false;
+	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
+		if (!(a->present & (1u << i)))
+			continue;
+		if (a->in[i].caps != b->in[i].caps)
+			return false;
+		for (unsigned f = 0; f < PA_FN_COUNT; f++) {
+			const struct pa_ref *x = &a->in[i].ref[f];
+			const struct pa_ref *y = &b->in[i].ref[f];
+
+			if ((x->elem < 0) != (y->elem < 0))
+				return false;
+			if (x->elem < 0)
+				continue;
+			if (c->elems[x->elem].numid != b_elems[y->elem].numid ||
+			    x->channel != y->channel)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Matches the profiles against the element list; makes the device. */
+static void match(struct card *c)
+{
+	struct pa_match *m;
+	int r;
+
+	m = malloc(sizeof(*m));
+	if (!m)
+		return;
+	r = pa_profile_best(c->m->profiles, c->m->n_profiles, c->id.vid,
+			    c->id.pid, c->elems, c->n_elems, m);
+	if (r <= 0) {
+		log_debug("card %d (%s): no profile matches its %zu controls",
+			  c->id.card_index, c->id.card_id, c->n_elems);
+	} else {
+		r = device_new(c->m, c, m, NULL);
+		if (r < 0)
+			log_error("card %d (%s): cannot set up the device: %s",
+				  c->id.card_index, c->id.card_id, strerror(-r));
+	}
+	free(m);
+}
+
+static int on_rematch(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct card *c = userdata;
+	struct pa_elem *old = c->elems, *fresh;
+	size_t n_old = c->n_elems, n_fresh;
+	int r;
+
+	(void)s;
+	(void)usec;
+	c->rematch = sd_event_source_unref(c->rematch);
+	if (c->gone)
+		return 0;
+	c->elems = NULL;
+	c->n_elems = 0;
+	r = read_elems(c);
+	fresh = c->elems;
+	n_fresh = c->n_elems;
+	c->elems = old;		/* the device's references are into this */
+	c->n_elems = n_old;
+	if (r < 0) {
+		log_warning("card %d: cannot list its controls: %s",
+			    c->id.card_index, snd_strerror(r));
+		free(fresh);
+		return 0;
+	}
+	if (c->device) {
+		struct pa_match *m = malloc(sizeof(*m));
+		bool same = m && pa_profile_best(c->m->profiles,
+						 c->m->n_profiles, c->id.vid,
+						 c->id.pid, fresh, n_fresh,
+						 m) > 0 &&
+			    same_mapping(c, device_match(c->device), fresh, m);
+
+		if (same) {
+			/* the same controls, at new places in the list */
+			c->elems = fresh;
+			c->n_elems = n_fresh;
+			device_update_match(c->device, m);
+			free(m);
+			free(old);
+			return 0;
+		}
+		free(m);
+		log_info("card %d (%s): its preamp controls changed",
+			 c->id.card_index, c->id.card_id);
+		device_free(c->device);
+	}
+	c->elems = fresh;
+	c->n_elems = n_fresh;
+	free(old);
+	match(c);
+	return 0;
+}
+
+static void schedule_rematch(struct card *c)
+{
+	uint64_t now;
+
+	if (sd_event_now(c->m->event, CLOCK_MONOTONIC, &now) < 0)
+		return;
+	if (c->rematch) {
+		sd_event_source_set_time(c->rematch, now + REMATCH_DELAY_USEC);
+		sd_event_source_set_enabled(c->rematch, SD_EVENT_ONESHOT);
+		return;
+	}
+	sd_event_add_time(c->m->event, &c->rematch, CLOCK_MONOTONIC,
+			  now + REMATCH_DELAY_USEC, 0, on_rematch, c);
+}
+
+/* ---- events ---- */
+
+static void handle_event(struct card *c, unsigned mask, unsigned numid)
+{
+	int e;
+
+	if (mask == SND_CTL_EVENT_MASK_REMOVE) {
+		schedule_rematch(c);
+		return;
+	}
+	if (mask & SND_CTL_EVENT_MASK_ADD) {
+		schedule_rematch(c);
+		return;
+	}
+	e = find_numid(c, numid);
+	if (e < 0)
+		return;
+	if (mask & SND_CTL_EVENT_MASK_INFO) {
+		struct pa_elem fresh;
+
+		if (read_info(c->ctl, numid, &fresh) == 0) {
+			/* keep what matching derived; take the flags */
+			c->elems[e].inactive = fresh.inactive;
+			c->elems[e].writable = fresh.writable;
+		}
+	}
+	if (c->device && (mask & (SND_CTL_EVENT_MASK_VALUE |
+				  SND_CTL_EVENT_MASK_INFO)))
+		device_elem_changed(c->device, e,
+				    (mask & SND_CTL_EVENT_MASK_INFO) != 0);
+}
+
+static int on_ctl_io(sd_event_source *s, int fd, uint32_t revents,
+		     void *userdata)
+{
+	struct card *c = userdata;
+	snd_ctl_event_t *ev;
+	int r, budget = 4096;
+
+	(void)s;
+	(void)fd;
+	snd_ctl_event_alloca(&ev);
+	while (budget-- > 0) {
+		r = snd_ctl_read(c->ctl, ev);
+		if (r == 0 || r == -EAGAIN)
+			break;
+		if (r < 0) {
+			if (r != -ENODEV)
+				log_warning("card %d: reading its events failed: %s",
+					    c->id.card_index, snd_strerror(r));
+			card_gone(c);
+			return 0;
+		}
+		if (snd_ctl_event_get_type(ev) != SND_CTL_EVENT_ELEM)
+			continue;
+		handle_event(c, snd_ctl_event_elem_get_mask(ev),
+			     snd_ctl_event_elem_get_numid(ev));
+		if (c->gone)
+			return 0;
+	}
+	if ((revents & (EPOLLERR | EPOLLHUP)) && !c->gone) {
+		log_debug("card %d: its control device hung up",
+			  c->id.card_index);
+		card_gone(c);
+	}
+	return 0;
+}
+
+/* ---- life cycle ---- */
+
+int card_new(struct manager *m, const struct usb_identity *id,
+	     struct card **out)
+{
+	struct card *c;
+	char name[32];
+	struct pollfd pfd;
+	int r;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->m = m;
+	c->id = *id;
+	snprintf(name, sizeof(name), "hw:%d", id->card_index);
+	r = snd_ctl_open(&c->ctl, name, SND_CTL_NONBLOCK);
+	if (r < 0) {
+		log_warning("card %d (%s): cannot open its controls: %s",
+			    id->card_index, id->card_id, snd_strerror(r));
+		free(c);
+		return r;
+	}
+	r = snd_ctl_subscribe_events(c->ctl, 1);
+	if (r >= 0 && snd_ctl_poll_descriptors(c->ctl, &pfd, 1) != 1)
+		r = -EIO;
+	if (r >= 0)
+		r = sd_event_add_io(m->event, &c->io, pfd.fd, EPOLLIN,
+				    on_ctl_io, c);
+	if (r >= 0)
+		r = read_elems(c);
+	if (r < 0) {
+		log_warning("card %d (%s): cannot watch its controls: %s",
+			    id->card_index, id->card_id, strerror(-r));
+		card_free(c);
+		return r;
+	}
+	log_debug("card %d (%s, %04x:%04x): %zu controls", id->card_index,
+		  id->card_id, id->vid, id->pid, c->n_elems);
+	*out = c;
+	match(c);
+	return 0;
+}
+
+void card_gone(struct card *c)
+{
+	if (c->gone)
+		return;
+	c->gone = true;
+	if (c->device)
+		device_free(c->device);
+	c->io = sd_event_source_disable_unref(c->io);
+	c->rematch = sd_event_source_disable_unref(c->rematch);
+	if (c->ctl) {
+		snd_ctl_close(c->ctl);
+		c->ctl = NULL;
+	}
+}
+
+void card_free(struct card *c)
+{
+	if (!c)
+		return;
+	card_gone(c);
+	free(c->elems);
+	free(c);
+}
+
+/* ---- values ---- */
+
+static int elem_value(struct card *c, int elem, snd_ctl_elem_value_t *v)
+{
+	if (c->gone || !c->ctl)
+		return -ENODEV;
+	if (elem < 0 || (size_t)elem >= c->n_elems)
+		return -EINVAL;
+	snd_ctl_elem_value_set_numid(v, c->elems[elem].numid);
+	return snd_ctl_elem_read(c->ctl, v);
+}
+
+int card_read(struct card *c, int elem, unsigned channel, long *value)
+{
+	snd_ctl_elem_value_t *v;
+	int r;
+
+	snd_ctl_elem_value_alloca(&v);
+	r = elem_value(c, elem, v);
+	if (r < 0)
+		return r;
+	if (channel >= c->elems[elem].count)
+		return -EINVAL;
+	switch (c->elems[elem].type) {
+	case PA_ELEM_BOOLEAN:
+		*value = snd_ctl_elem_value_get_boolean(v, channel);
+		break;
+	case PA_ELEM_INTEGER:
+		*value = snd_ctl_elem_value_get_integer(v, channel);
+		break;
+	case PA_ELEM_ENUMERATED:
+		*value = snd_ctl_elem_value_get_enumerated(v, channel);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int card_write(struct card *c, int elem, unsigned channel, long value)
+{
+	snd_ctl_elem_value_t *v;
+	const struct pa_elem *e;
+	int r;
+
+	snd_ctl_elem_value_alloca(&v);
+	r = elem_value(c, elem, v);	/* the other channels stay */
+	if (r < 0)
+		return r;
+	e = &c->elems[elem];
+	if (channel >= e->count || value < e->min || value > e->max)
+		return -EINVAL;
+	switch (e->type) {
+	case PA_ELEM_BOOLEAN:
+		snd_ctl_elem_value_set_boolean(v, channel, value);
+		break;
+	case PA_ELEM_INTEGER:
+		snd_ctl_elem_value_set_integer(v, channel, value);
+		break;
+	case PA_ELEM_ENUMERATED:
+		snd_ctl_elem_value_set_enumerated(v, channel, (unsigned)value);
+		break;
+	default:
+		return -EINVAL;
+	}
+	r = snd_ctl_elem_write(c->ctl, v);
+	return r < 0 ? r : 0;
+}
+
+int card_lock(struct card *c, int elem, bool lock)
+{
+	snd_ctl_elem_id_t *id;
+	int r;
+
+	if (c->gone || !c->ctl)
+		return -ENODEV;
+	if (elem < 0 || (size_t)elem >= c->n_elems)
+		return -EINVAL;
+	snd_ctl_elem_id_alloca(&id);
+	snd_ctl_elem_id_set_numid(id, c->elems[elem].numid);
+	r = lock ? snd_ctl_elem_lock(c->ctl, id) : snd_ctl_elem_unlock(c->ctl, id);
+	/* locking what we hold already is fine */
+	if (lock && r == -EBUSY)
+		return -EBUSY;
+	return r < 0 ? r : 0;
+}
+
+bool card_inactive(const struct card *c, int elem)
+{
+	if (elem < 0 || (size_t)elem >= c->n_elems)
+		return false;
+	return c->elems[elem].inactive;
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Which USB sound cards exist and who they are: coldplug enumeration at
+ * start, then udev's processed events. A card counts once udev has set it
+ * up completely (SOUND_INITIALIZED, the "change" event that 78-sound-card
+ * rules raise after the control device's "add" and its RUN programs, such
+ * as alsactl's restore, have finished).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libudev.h>
+#include <systemd/sd-device.h>
+
+#include "preampd.h"
+#include "util.h"
+
+struct hotplug {
+	struct manager *m;
+	struct udev *udev;
+	struct udev_monitor *mon;
+	sd_event_source *src;
+};
+
+static struct card *find_card(struct manager *m, const char *syspath)
+{
+	for (size_t i = 0; i < m->n_cards; i++)
+		if (!strcmp(card_identity(m->cards[i])->card_syspath, syspath))
+			return m->cards[i];
+	return NULL;
+}
+
+static void drop_card(struct manager *m, struct card *c)
+{
+	for (size_t i = 0; i < m->n_cards; i++) {
+		if (m->cards[i] != c)
+			continue;
+		memmove(&m->cards[i], &m->cards[i + 1],
+			(m->n_cards - i - 1) * sizeof(*m->cards));
+		m->n_cards--;
+		break;
+	}
+	card_free(c);
+}
+
+static int parse_hex16(const char *s, uint16_t *out)
+{
+	unsigned v;
+	char extra;
+
+	if (!s || strlen(s) != 4 || sscanf(s, "%4x%c", &v, &extra) != 1)
+		return -EINVAL;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* The identity of a card whose parent is a USB device; -ENODEV if it is
+ * not on USB (quietly ignored). */
+static int identify(struct udev_device *dev, struct usb_identity *id)
+{
+	struct udev_device *usb;
+	const char *v, *syspath = udev_device_get_syspath(dev);
+	const char *sysname = udev_device_get_sysname(dev);
+	sd_device *sd = NULL;
+	unsigned long idx;
+
+	memset(id, 0, sizeof(*id));
+	usb = udev_device_get_parent_with_subsystem_devtype(dev, "usb",
+							    "usb_device");
+	if (!usb)
+		return -ENODEV;
+	if (parse_hex16(udev_device_get_sysattr_value(usb, "idVendor"), &id->vid) < 0 ||
+	    parse_hex16(udev_device_get_sysattr_value(usb, "idProduct"), &id->pid) < 0)
+		return -EINVAL;
+	if (strncmp(sysname, "card", 4) ||
+	    pa_parse_uint(sysname + 4, 0, 255, &idx) < 0)
+		return -EINVAL;
+	id->card_index = (int)idx;
+	snprintf(id->card_sysname, sizeof(id->card_sysname), "%s", sysname);
+	if (strlen(syspath) >= sizeof(id->card_syspath))
+		return -ENAMETOOLONG;
+	snprintf(id->card_syspath, sizeof(id->card_syspath), "%s", syspath);
+
+	v = udev_device_get_sysattr_value(usb, "serial");
+	if (v) {
+		id->serial_len = strnlen(v, sizeof(id->serial) - 1);
+		memcpy(id->serial, v, id->serial_len);
+	}
+	v = udev_device_get_sysattr_value(usb, "product");
+	snprintf(id->product, sizeof(id->product), "%s", v ? v : "");
+	v = udev_device_get_sysattr_value(dev, "id");
+	snprintf(id->card_id, sizeof(id->card_id), "%s", v ? v : "");
+
+	/* the USB device's path: the card's ID_PATH without its interface */
+	v = udev_device_get_property_value(dev, "ID_PATH");
+	if (!v || pa_usb_path_of_card(v, id->usb_path, sizeof(id->usb_path)) < 0)
+		snprintf(id->usb_path, sizeof(id->usb_path), "usb-%s",
+			 udev_device_get_sysname(usb));
+
+	/* this plug-in of the card: udev's first-seen time, kept across
+	 * change events and udev restarts, new at every plug-in */
+	if (sd_device_new_from_syspath(&sd, syspath) >= 0) {
+		if (sd_device_get_usec_initialized(sd, &id->usec_initialized) < 0)
+			id->usec_initialized = 0;
+		sd_device_unref(sd);
+	}
+	return 0;
+}
+
+static void card_appeared(struct hotplug *h, struct udev_device *dev)
+{
+	struct manager *m = h->m;
+	struct usb_identity id;
+	struct card *c, **nc;
+	int r;
+
+	r = identify(dev, &id);
+	if (r == -ENODEV)
+		return;	/* not a USB card */
+	if (r < 0) {
+		log_warning("%s: cannot identify its USB device: %s",
+			    udev_device_get_syspath(dev), strerror(-r));
+		return;
+	}
+	c = find_card(m, id.card_syspath);
+	if (c) {
+		if (card_identity(c)->usec_initialized == id.usec_initialized)
+			return;	/* a change event on a card we have */
+		drop_card(m, c);	/* a new plug-in we missed the end of */
+	}
+	nc = realloc(m->cards, (m->n_cards + 1) * sizeof(*nc));
+	if (!nc)
+		return;
+	m->cards = nc;
+	if (card_new(m, &id, &c) < 0)
+		return;
+	m->cards[m->n_cards++] = c;
+}
+
+static void card_removed(struct hotplug *h, struct udev_device *dev)
+{
+	struct manager *m = h->m;
+	const char *sysname = udev_device_get_sysname(dev);
+	struct card *c = find_card(m, udev_device_get_syspath(dev));
+	char marker[64];
+
+	if (c)
+		drop_card(m, c);
+	/* this plug-in is over: its restore marker goes with it */
+	snprintf(marker, sizeof(marker), "%s.instance", sysname);
+	if (m->runtime_dirfd >= 0 && !strncmp(sysname, "card", 4))
+		unlinkat(m->runtime_dirfd, marker, 0);
+}
+
+static bool is_card(struct udev_device *dev)
+{
+	const char *s = udev_device_get_sysname(dev);
+
+	return s && !strncmp(s, "card", 4) && s[4] >= '0' && s[4] <= '9';
+}
+
+static bool initialized(struct udev_device *dev)
+{
+	const char *v = udev_device_get_property_value(dev, "SOUND_INITIALIZED");
+
+	return v && !strcmp(v, "1");
+}
+
+static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct hotplug *h = userdata;
+	struct udev_device *dev;
+	const char *action;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	while ((dev = udev_monitor_receive_device(h->mon))) {
+		action = udev_device_get_action(dev);
+		if (is_card(dev) && action) {
+			if (!strcmp(action, "remove"))
+				card_removed(h, dev);
+			else if ((!strcmp(action, "change") ||
+				  !strcmp(action, "add")) && initialized(dev))
+				card_appeared(h, dev);
+		}
+		udev_device_unref(dev);
+	}
+	return 0;
+}
+
+static void coldplug(struct hotplug *h)
+{
+	struct udev_enumerate *e = udev_enumerate_new(h->udev);
+	struct udev_list_entry *l;
+
+	if (!e)
+		return;
+	udev_enumerate_add_match_subsystem(e, "sound");
+	udev_enumerate_add_match_sysname(e, "card[0-9]*");
+	if (udev_enumerate_scan_devices(e) < 0) {
+		udev_enumerate_unref(e);
+		return;
+	}
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
+		struct udev_device *dev = udev_device_new_from_syspath(
+			h->udev, udev_list_entry_get_name(l));
+
+		if (!dev)
+			continue;
+		/* one udev has not finished with comes as an event */
+		if (udev_device_get_is_initialized(dev) > 0 && initialized(dev))
+			card_appeared(h, dev);
+		udev_device_unref(dev);
+	}
+	udev_enumerate_unref(e);
+}
+
+int hotplug_start(struct manager *m, struct hotplug **out)
+{
+	struct hotplug *h;
+	int r;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->m = m;
+	h->udev = udev_new();
+	if (!h->udev) {
+		free(h);
+		return -ENOMEM;
+	}
+	h->mon = udev_monitor_new_from_netlink(h->udev, "udev");
+	if (!h->mon) {
+		hotplug_free(h);
+		return -EIO;
+	}
+	r = udev_monitor_filter_add_match_subsystem_devtype(h->mon, "sound",
+							    NULL);
+	if (r >= 0)
+		r = udev_monitor_enable_receiving(h->mon);
+	if (r >= 0)
+		r = sd_event_add_io(m->event, &h->src,
+				    udev_monitor_get_fd(h->mon), EPOLLIN,
+				    on_udev, h);
+	if (r < 0) {
+		hotplug_free(h);
+		return r;
+	}
+	*out = h;
+	/* after the monitor is on: no card falls between the two */
+	coldplug(h);
+	return 0;
+}
+
+void hotplug_free(struct hotplug *h)
+{
+	if (!h)
+		return;
+	sd_event_source_disable_unref(h->src);
+	udev_monitor_unref(h->mon);
+	udev_unref(h->udev);
+	free(h);
+}

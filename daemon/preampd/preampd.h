@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * preampd: the shared header of the service. One context struct (struct
+ * manager) owns everything; each D-Bus object type has its own file
+ * (manager.c, device.c, input.c) with a private struct behind the
+ * functions below; card.c is the only file that talks to ALSA, hotplug.c
+ * the only one that talks to udev, auth.c the only one that talks to
+ * polkit.
+ */
+#ifndef PREAMPD_H
+#define PREAMPD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "authz.h"
+#include "config.h"
+#include "devkey.h"
+#include "policy.h"
+#include "profile.h"
+#include "statefile.h"
+
+#define PA_BUS_NAME		"org.preampd.Preamp1"
+#define PA_ROOT_PATH		"/org/preampd/Preamp1"
+#define PA_DEVICES_PATH		"/org/preampd/Preamp1/devices"
+#define PA_MANAGER_IFACE	"org.preampd.Preamp1.Manager"
+#define PA_DEVICE_IFACE		"org.preampd.Preamp1.Device"
+#define PA_INPUT_IFACE		"org.preampd.Preamp1.Input"
+
+#define PA_ERROR(name)		"org.preampd.Preamp1.Error." name
+#define PA_ERR_OUT_OF_RANGE	PA_ERROR("OutOfRange")
+#define PA_ERR_NOT_SUPPORTED	PA_ERROR("NotSupported")
+#define PA_ERR_BUSY		PA_ERROR("Busy")
+#define PA_ERR_LOCKED		PA_ERROR("Locked")
+#define PA_ERR_NO_SUCH_DEVICE	PA_ERROR("NoSuchDevice")
+#define PA_ERR_NO_SUCH_PRESET	PA_ERROR("NoSuchPreset")
+#define PA_ERR_DEVICE_GONE	PA_ERROR("DeviceGone")
+#define PA_ERR_IO		PA_ERROR("IOError")
+
+#define PA_PATH_LEN 512
+
+struct manager;
+struct card;
+struct device;
+struct input;
+
+/* ---- logging (stderr with sd-daemon priority prefixes) ---- */
+
+void pa_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_error(...)   pa_log(3, __VA_ARGS__)
+#define log_warning(...) pa_log(4, __VA_ARGS__)
+#define log_notice(...)  pa_log(5, __VA_ARGS__)
+#define log_info(...)    pa_log(6, __VA_ARGS__)
+#define log_debug(...)   pa_log(7, __VA_ARGS__)
+
+/* ---- manager.c: the context, the Manager object, ObjectManager ---- */
+
+struct manager {
+	sd_event *event;
+	sd_bus *bus;
+	struct pa_config cfg;
+	struct pa_profile *profiles;
+	size_t n_profiles;
+	int state_dirfd;
+	int runtime_dirfd;
+	bool have_fallback_gid;
+	gid_t fallback_gid;
+	struct hotplug *hotplug;
+	struct card **cards;
+	size_t n_cards;
+	struct device **devices;	/* exported, in plug-in order */
+	size_t n_devices;
+	bool exiting;
+};
+
+int manager_new(struct manager **out, const struct pa_config *cfg);
+void manager_free(struct manager *m);
+/* registers the objects and takes the bus name */
+int manager_start_bus(struct manager *m);
+/* every pending state file write, now */
+void manager_flush(struct manager *m);
+
+void manager_add_device(struct manager *m, struct device *d);
+void manager_remove_device(struct manager *m, struct device *d);
+struct device *manager_device_by_key(struct manager *m, const char *key);
+struct device *manager_device_by_path(struct manager *m, const char *path);
+struct input *manager_input_by_path(struct manager *m, const char *path);
+
+/* ---- hotplug.c: udev: which USB sound cards exist, and who they are ---- */
+
+struct usb_identity {
+	uint16_t vid, pid;
+	char serial[256];	/* raw bytes from sysfs, NUL-terminated */
+	size_t serial_len;
+	char usb_path[256];	/* the USB device's ID_PATH (or sysname) */
+	char product[256];	/* product string, raw */
+	char card_syspath[256];
+	char card_sysname[32];
+	uint64_t usec_initialized;	/* of the card: this plug-in */
+	int card_index;
+	char card_id[64];
+};
+
+struct hotplug;
+int hotplug_start(struct manager *m, struct hotplug **out);
+void hotplug_free(struct hotplug *h);
+
+/* ---- card.c: one ALSA control handle per USB sound card ---- */
+
+int card_new(struct manager *m, const struct usb_identity *id,
+	     struct card **out);
+void card_free(struct card *c);
+/* the card left: close the handle at once, tear the device down */
+void card_gone(struct card *c);
+
+const struct usb_identity *card_identity(const struct card *c);
+const struct pa_elem *card_elems(const struct card *c, size_t *n);
+struct device *card_device(const struct card *c);
+void card_set_device(struct card *c, struct device *d);
+struct manager *card_manager(const struct card *c);
+
+/* One value (channel) of element elem. -ENODEV once the card is gone. */
+int card_read(struct card *c, int elem, unsigned channel, long *value);
+int card_write(struct card *c, int elem, unsigned channel, long value);
+/* ALSA element lock (snd_ctl_elem_lock / unlock) */
+int card_lock(struct card *c, int elem, bool lock);
+/* the element's INACTIVE flag as last read (INFO events refresh it) */
+bool card_inactive(const struct card *c, int elem);
+
+/* ---- device.c: the Device object ---- */
+
+int device_new(struct manager *m, struct card *c, const struct pa_match *match,
+	       struct device **out);
+void device_free(struct device *d);
+/* the card's element list was read again and maps the same controls */
+void device_update_match(struct device *d, const struct pa_match *m);
+
+const char *device_path(const struct device *d);
+const char *device_key(const struct device *d);
+struct card *device_card(const struct device *d);
+struct manager *device_manager(const struct device *d);
+int device_card_index(const struct device *d);
+enum pa_policy device_policy(const struct device *d);
+const struct pa_match *device_match(const struct device *d);
+struct input *device_input(const struct device *d, unsigned number);
+
+/* the ALSA values of elem changed (or its INFO): re-read what maps to it */
+void device_elem_changed(struct device *d, int elem, bool info);
+/* a setting changed: PropertiesChanged is the caller's; the save is here */
+void device_schedule_save(struct device *d);
+void device_flush(struct device *d);
+/* the 48 V topology and live settings, for the policy functions */
+void device_topology(const struct device *d, struct pa_topology *t);
+void device_settings(const struct device *d, struct pa_settings *s);
+/* writes a plan (restore, preset, SetPhantomLock) to the card */
+int device_apply(struct device *d, const struct pa_plan *plan,
+		 sd_bus_error *err);
+
+extern const sd_bus_vtable device_vtable[];
+int device_find(sd_bus *bus, const char *path, const char *iface,
+		void *userdata, void **found, sd_bus_error *err);
+
+/* ---- input.c: the Input object ---- */
+
+int input_new(struct device *d, const struct pa_input_map *map,
+	      struct input **out);
+void input_free(struct input *in);
+
+const char *input_path(const struct input *in);
+unsigned input_number(const struct input *in);
+struct device *input_device(const struct input *in);
+const struct pa_input_map *input_map(const struct input *in);
+/* the live settings as last read */
+const struct pa_input_settings *input_live(const struct input *in);
+void input_set_locked(struct input *in, bool locked);
+/* re-reads the values mapped to elem; emits PropertiesChanged for what
+ * changed and returns true if a saved setting changed */
+bool input_refresh(struct input *in, int elem);
+/* writes one setting to the card (no authorization: callers have it) */
+int input_write_gain_raw(struct input *in, long raw);
+int input_write_phantom(struct input *in, bool on);
+int input_write_switch(struct input *in, enum pa_switch sw, bool on);
+int input_write_level(struct input *in, enum pa_level level);
+/* emit PropertiesChanged of the named properties (NULL-terminated) */
+void input_emit_changed(struct input *in, const char *prop, ...);
+
+extern const sd_bus_vtable input_vtable[];
+int input_find(sd_bus *bus, const char *path, const char *iface,
+	       void *userdata, void **found, sd_bus_error *err);
+
+/* ---- auth.c: polkit, asynchronously; the fallback without polkit ---- */
+
+/*
+ * A change request waiting for its authorization. run is called once the
+ * caller is authorized; it finds its object again by path (it may have
+ * gone: DeviceGone) and replies to call itself (returning >= 0) or returns
+ * a negative errno with err set.
+ */
+struct pa_op;
+typedef int (*pa_op_run)(struct manager *m, sd_bus_message *call,
+			 const struct pa_op *op, sd_bus_error *err);
+struct pa_op {
+	pa_op_run run;
+	char path[PA_PATH_LEN];
+	double d;
+	uint32_t u;
+	bool b;
+	int i;
+	char s[PA_PRESET_NAME_MAX + 1];
+};
+
+/* Checks action for call's sender; returns 1 (the reply will come later)
+ * or a negative errno. */
+int auth_check(struct manager *m, sd_bus_message *call, enum pa_action action,
+	       bool interactive, const struct pa_op *op, sd_bus_error *err);
+
+/* errno of a card operation as a D-Bus error with a sentence */
+int pa_bus_error_from_errno(sd_bus_error *err, int r, const char *what);
+
+/* ---- autogain.h has the engine's slot; see there ---- */
+
+#endif

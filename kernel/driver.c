@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snd-usb-preamp: ALSA controls for USB preamps that speak the Preamp
+ * Control Protocol (a vendor interface 0xff/0x50/0x01 named "Preamp
+ * Control").
+ *
+ * This file binds the interface, reads and checks what the device is, and
+ * owns its life: probe, disconnect, suspend/resume and USB reset. The other
+ * parts are protocol.c (the transfers), validate.c (what not to trust),
+ * state.c (the cache), notify.c (the interrupt endpoint), controls.c (the
+ * ALSA controls) and card.c (our own sound card).
+ *
+ * Unplug at any instant: disconnect first stops notifications, then marks
+ * the device gone under io_mutex (so a transfer in flight finishes and every
+ * later one fails with -ENODEV), stops the guard timer, disconnects the card,
+ * and detaches the controls, which waits for any callback still running.
+ * Only then is the context freed.
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/usb.h>
+
+#include "driver.h"
+#include "card.h"
+#include "controls.h"
+#include "notify.h"
+#include "protocol.h"
+#include "state.h"
+#include "validate.h"
+
+static unsigned int phantom_guard_ms = 3000;
+module_param(phantom_guard_ms, uint, 0644);
+MODULE_PARM_DESC(phantom_guard_ms,
+		 "Time after plug-in during which 48 V cannot be switched on, in ms (0: no guard).");
+
+/*
+ * Vendor-specific class codes are not unique: read the interface string
+ * with a standard request first, so that a foreign device never receives a
+ * vendor request of ours.
+ */
+static int pamp_check_name(struct usb_interface *intf)
+{
+	struct usb_device *udev = interface_to_usbdev(intf);
+	u8 index = intf->cur_altsetting->desc.iInterface;
+	const size_t size = 64;
+	char *name;
+	int len;
+
+	if (!index) {
+		dev_info(&intf->dev, "vendor interface without a name: not a Preamp Control interface\n");
+		return -ENODEV;
+	}
+	name = kmalloc(size, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	len = usb_string(udev, index, name, size);
+	if (len < 0) {
+		dev_info(&intf->dev, "cannot read the interface name (%pe): not bound\n",
+			 ERR_PTR(len));
+		len = -ENODEV;
+	} else if (strcmp(name, PAMP_INTF_STRING)) {
+		dev_info(&intf->dev, "interface \"%*pE\" is not a Preamp Control interface\n",
+			 len, name);
+		len = -ENODEV;
+	}
+	kfree(name);
+	return len < 0 ? len : 0;
+}
+
+static int pamp_read_info(struct pamp_dev *d)
+{
+	const char *why = NULL;
+	struct pamp_info raw;
+	int ret;
+
+	mutex_lock(&d->io_mutex);
+	ret = pamp_get_info(d, &raw);
+	mutex_unlock(&d->io_mutex);
+	if (ret) {
+		dev_err(d->dev, "device refused: GET_INFO failed (%pe)\n",
+			ERR_PTR(ret));
+		return -ENODEV;
+	}
+
+	ret = pamp_check_info(&raw, &d->info, &why);
+	if (ret < 0) {
+		dev_err(d->dev, "device refused: %s (magic %*phN, version %u.%u, %u inputs)\n",
+			why, PAMP_MAGIC_LEN, raw.magic, raw.version_major,
+			raw.version_minor, raw.num_inputs);
+		return -ENODEV;
+	}
+	if (ret & PAMP_BAD_WINDOW)
+		dev_warn(d->dev, "meter window of %u ms is out of range: no meters\n",
+			 d->info.meter_window_ms);
+	return 0;
+}
+
+static int pamp_read_inputs(struct pamp_dev *d)
+{
+	unsigned int i, bad, n = d->info.num_inputs;
+	struct pamp_input_info raw;
+	u32 left_out;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		mutex_lock(&d->io_mutex);
+		ret = pamp_get_input_info(d, i, &raw);
+		mutex_unlock(&d->io_mutex);
+		if (ret) {
+			dev_err(d->dev, "device refused: GET_INPUT_INFO of input %u failed (%pe)\n",
+				i + 1, ERR_PTR(ret));
+			return -ENODEV;
+		}
+
+		bad = pamp_check_input_info(&raw, i, &d->in[i]);
+		if (bad & PAMP_BAD_GAIN_RANGE)
+			dev_warn(d->dev, "input %u: invalid gain range (min %d, max %d, step %u, in 1/256 dB): no gain control\n",
+				 i + 1, (s16)le16_to_cpu(raw.gain_min),
+				 (s16)le16_to_cpu(raw.gain_max),
+				 le16_to_cpu(raw.gain_step));
+		if (bad & PAMP_BAD_LABEL)
+			dev_warn(d->dev, "input %u: label is not printable NUL-terminated UTF-8 (%*ph): using \"%s\"\n",
+				 i + 1, PAMP_LABEL_LEN, raw.label, d->in[i].label);
+	}
+
+	left_out = pamp_check_groups(d->in, n);
+	for (i = 0; i < n; i++)
+		if (left_out & BIT(i))
+			dev_warn(d->dev, "input %u: phantom group %u is not consecutive inputs: no 48 V control\n",
+				 i + 1, d->in[i].phantom_group);
+	return 0;
+}
+
+static void pamp_free(struct pamp_dev *d)
+{
+	pamp_notify_free(d);
+	kfree(d->buf);
+	kfree(d);
+}
+
+static int pamp_probe(struct usb_interface *intf,
+		      const struct usb_device_id *usb_id)
+{
+	struct pamp_dev *d;
+	int ret;
+
+	ret = pamp_check_name(intf);
+	if (ret)
+		return ret;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->buf = kmalloc(PAMP_BUF_SIZE, GFP_KERNEL);
+	if (!d->buf) {
+		kfree(d);
+		return -ENOMEM;
+	}
+	d->udev = interface_to_usbdev(intf);
+	d->intf = intf;
+	d->dev = &intf->dev;
+	d->ifnum = intf->cur_altsetting->desc.bInterfaceNumber;
+	pamp_state_init(d);
+	/* the 48 V guard counts from here */
+	pamp_controls_init(d, READ_ONCE(phantom_guard_ms));
+
+	ret = pamp_read_info(d);
+	if (ret)
+		goto err_guard;
+	ret = pamp_read_inputs(d);
+	if (ret)
+		goto err_guard;
+
+	ret = pamp_notify_init(d);
+	if (ret)
+		goto err_guard;
+	/* from here, a change on the device is re-read after our full read */
+	pamp_notify_start(d);
+	ret = pamp_state_refresh_all(d, NULL);
+	if (ret) {
+		dev_err(d->dev, "device refused: GET_ALL_STATE failed (%pe)\n",
+			ERR_PTR(ret));
+		ret = -ENODEV;
+		goto err_notify;
+	}
+
+	ret = pamp_card_create(d);
+	if (ret)
+		goto err_notify;
+	ret = pamp_controls_attach(d, d->card.snd);
+	if (ret)
+		goto err_card;
+	ret = pamp_card_register(d);
+	if (ret)
+		goto err_controls;
+
+	usb_set_intfdata(intf, d);
+	pamp_notify_enable(d);
+
+	dev_info(d->dev, "%s: %u inputs%s%s\n",
+		 d->udev->product ?: "Preamp Control", d->info.num_inputs,
+		 d->info.flags & PAMP_FLAG_METERS ? ", meters" : "",
+		 d->notify.urb ? ", notifications" : "");
+	return 0;
+
+err_controls:
+	pamp_controls_detach(d);
+err_card:
+	pamp_card_free(d);
+err_notify:
+	pamp_notify_shutdown(d);
+err_guard:
+	pamp_controls_cancel_guard(d);
+	pamp_free(d);
+	return ret;
+}
+
+static void pamp_disconnect(struct usb_interface *intf)
+{
+	struct pamp_dev *d = usb_get_intfdata(intf);
+
+	if (!d)
+		return;
+
+	pamp_notify_shutdown(d);
+	pamp_state_disconnect(d);
+	pamp_controls_cancel_guard(d);
+	pamp_card_disconnect(d);
+	pamp_controls_detach(d);
+	pamp_card_free(d);
+	usb_set_intfdata(intf, NULL);
+	pamp_free(d);
+}
+
+/*
+ * Resume, reset-resume, after a USB reset: put the cached settings back
+ * with one SET_ALL_STATE and learn the truth with one GET_ALL_STATE.
+ */
+static void pamp_restored(struct pamp_dev *d, int ret, const u16 *changed)
+{
+	if (ret && ret != -ENODEV)
+		dev_warn(d->dev, "restoring the settings failed (%pe)\n",
+			 ERR_PTR(ret));
+	pamp_controls_changed(d, changed);
+	pamp_notify_enable(d);
+}
+
+static int pamp_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	struct pamp_dev *d = usb_get_intfdata(intf);
+
+	if (d)
+		pamp_notify_stop(d);
+	return 0;
+}
+
+static int pamp_resume(struct usb_interface *intf)
+{
+	struct pamp_dev *d = usb_get_intfdata(intf);
+	u16 changed[PAMP_MAX_INPUTS] = { 0 };
+	int ret;
+
+	if (!d)
+		return 0;
+	pamp_notify_start(d);
+	ret = pamp_state_reapply(d, changed);
+	pamp_restored(d, ret, changed);
+	return 0;
+}
+
+static int pamp_pre_reset(struct usb_interface *intf)
+{
+	struct pamp_dev *d = usb_get_intfdata(intf);
+
+	if (!d)
+		return 0;
+	pamp_notify_stop(d);
+	pamp_state_io_lock(d);		/* until post_reset */
+	return 0;
+}
+
+static int pamp_post_reset(struct usb_interface *intf)
+{
+	struct pamp_dev *d = usb_get_intfdata(intf);
+	u16 changed[PAMP_MAX_INPUTS] = { 0 };
+	int ret;
+
+	if (!d)
+		return 0;
+	pamp_notify_start(d);
+	ret = pamp_state_reapply_locked(d, changed);
+	pamp_state_io_unlock(d);
+	pamp_restored(d, ret, changed);
+	return 0;
+}
+
+static const struct usb_device_id pamp_ids[] = {
+	{ USB_INTERFACE_INFO(PAMP_INTF_CLASS, PAMP_INTF_SUBCLASS,
+			     PAMP_INTF_PROTOCOL) },
+	{ }
+};
+MODULE_DEVICE_TABLE(usb, pamp_ids);
+
+static struct usb_driver pamp_driver = {
+	.name = "snd-usb-preamp",
+	.probe = pamp_probe,
+	.disconnect = pamp_disconnect,
+	.suspend = pamp_suspend,
+	.resume = pamp_resume,
+	.reset_resume = pamp_resume,
+	.pre_reset = pamp_pre_reset,
+	.post_reset = pamp_post_reset,
+	.id_table = pamp_ids,
+};
+module_usb_driver(pamp_driver);
+
+MODULE_AUTHOR("preamp project");
+MODULE_DESCRIPTION("ALSA controls for USB preamps (Preamp Control Protocol)");
+MODULE_LICENSE("GPL");

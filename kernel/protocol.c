@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snd-usb-preamp: the control transfers of the Preamp Control Protocol.
+ *
+ * Each request is one vendor request to the interface on endpoint 0, with
+ * the data stage in the kmalloc'd pamp_dev.buf. The caller holds io_mutex,
+ * which also makes the disconnected check and the buffer safe. A reply
+ * shorter than the protocol says is an error, never half-used.
+ */
+
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/string.h>
+#include <linux/usb.h>
+
+#include "driver.h"
+#include "protocol.h"
+
+static const char *const pamp_req_names[] = {
+	[PAMP_REQ_GET_INFO]		= "GET_INFO",
+	[PAMP_REQ_GET_INPUT_INFO]	= "GET_INPUT_INFO",
+	[PAMP_REQ_GET_INPUT_STATE]	= "GET_INPUT_STATE",
+	[PAMP_REQ_SET_GAIN]		= "SET_GAIN",
+	[PAMP_REQ_SET_SWITCH]		= "SET_SWITCH",
+	[PAMP_REQ_GET_METERS]		= "GET_METERS",
+	[PAMP_REQ_GET_ALL_STATE]	= "GET_ALL_STATE",
+	[PAMP_REQ_SET_ALL_STATE]	= "SET_ALL_STATE",
+};
+
+static bool pamp_gone(struct pamp_dev *d)
+{
+	return READ_ONCE(d->udev->state) == USB_STATE_NOTATTACHED;
+}
+
+/*
+ * Map a failed transfer to the driver's errors. Callers log with context
+ * (or return the error to user space); here it is only a debug line.
+ */
+static int pamp_xfer_error(struct pamp_dev *d, u8 req, int ret)
+{
+	if (ret == -ENODEV || ret == -ESHUTDOWN || pamp_gone(d))
+		return -ENODEV;
+	dev_dbg_ratelimited(d->dev, "%s: %pe\n", pamp_req_names[req],
+			    ERR_PTR(ret));
+	return ret;
+}
+
+static int pamp_recv(struct pamp_dev *d, u8 req, u16 value, void *data,
+		     u16 len)
+{
+	int ret;
+
+	lockdep_assert_held(&d->io_mutex);
+	if (d->disconnected)
+		return -ENODEV;
+
+	ret = usb_control_msg(d->udev, usb_rcvctrlpipe(d->udev, 0), req,
+			      PAMP_REQTYPE_IN, value, d->ifnum, d->buf, len,
+			      PAMP_HOST_TIMEOUT_MS);
+	if (ret < 0)
+		return pamp_xfer_error(d, req, ret);
+	if (ret != len) {
+		dev_dbg_ratelimited(d->dev, "%s: short reply: %d of %u bytes\n",
+				    pamp_req_names[req], ret, len);
+		return -EREMOTEIO;
+	}
+	memcpy(data, d->buf, len);
+	return 0;
+}
+
+static int pamp_send(struct pamp_dev *d, u8 req, u16 value, const void *data,
+		     u16 len)
+{
+	int ret;
+
+	lockdep_assert_held(&d->io_mutex);
+	if (d->disconnected)
+		return -ENODEV;
+
+	if (len)
+		memcpy(d->buf, data, len);
+	ret = usb_control_msg(d->udev, usb_sndctrlpipe(d->udev, 0), req,
+			      PAMP_REQTYPE_OUT, value, d->ifnum,
+			      len ? d->buf : NULL, len, PAMP_HOST_TIMEOUT_MS);
+	if (ret < 0)
+		return pamp_xfer_error(d, req, ret);
+	if (ret != len) {
+		dev_dbg_ratelimited(d->dev, "%s: short transfer: %d of %u bytes\n",
+				    pamp_req_names[req], ret, len);
+		return -EREMOTEIO;
+	}
+	return 0;
+}
+
+int pamp_get_info(struct pamp_dev *d, struct pamp_info *info)
+{
+	return pamp_recv(d, PAMP_REQ_GET_INFO, 0, info, sizeof(*info));
+}
+
+int pamp_get_input_info(struct pamp_dev *d, unsigned int input,
+			struct pamp_input_info *info)
+{
+	return pamp_recv(d, PAMP_REQ_GET_INPUT_INFO, input, info,
+			 sizeof(*info));
+}
+
+int pamp_get_input_state(struct pamp_dev *d, unsigned int input,
+			 struct pamp_input_state *st)
+{
+	return pamp_recv(d, PAMP_REQ_GET_INPUT_STATE, input, st, sizeof(*st));
+}
+
+int pamp_set_gain(struct pamp_dev *d, unsigned int input,
+		  unsigned int gain_index)
+{
+	return pamp_send(d, PAMP_REQ_SET_GAIN,
+			 pamp_wvalue_set_gain(input, gain_index), NULL, 0);
+}
+
+int pamp_set_switch(struct pamp_dev *d, unsigned int input, unsigned int sw,
+		    bool on)
+{
+	return pamp_send(d, PAMP_REQ_SET_SWITCH,
+			 pamp_wvalue_set_switch(input, sw, on), NULL, 0);
+}
+
+int pamp_get_meters(struct pamp_dev *d, struct pamp_meter *m)
+{
+	return pamp_recv(d, PAMP_REQ_GET_METERS, 0, m,
+			 d->info.num_inputs * sizeof(*m));
+}
+
+int pamp_get_all_state(struct pamp_dev *d, struct pamp_input_state *st)
+{
+	return pamp_recv(d, PAMP_REQ_GET_ALL_STATE, 0, st,
+			 d->info.num_inputs * sizeof(*st));
+}
+
+int pamp_set_all_state(struct pamp_dev *d, const struct pamp_set_state *st)
+{
+	return pamp_send(d, PAMP_REQ_SET_ALL_STATE, 0, st,
+			 d->info.num_inputs * sizeof(*st));
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * snd-usb-preamp: the cache of the device's state.
+ *
+ * Controls read the cache and never wait for USB; everything that changes
+ * the device or learns of a change goes through here, one transfer per
+ * operation. A "changed" array, where a function takes one, receives per
+ * input PAMP_CAP_GAIN if the gain changed and the switch bits that changed,
+ * so the caller can raise events on exactly those controls.
+ */
+#ifndef __SND_USB_PREAMP_STATE_H
+#define __SND_USB_PREAMP_STATE_H
+
+#include <linux/types.h>
+
+struct pamp_dev;
+struct pamp_state;
+
+void pamp_state_init(struct pamp_dev *d);
+void pamp_state_read(struct pamp_dev *d, unsigned int input,
+		     struct pamp_state *st);
+bool pamp_state_phantom(struct pamp_dev *d, unsigned int input);
+
+int pamp_state_refresh_all(struct pamp_dev *d, u16 *changed);
+int pamp_state_refresh(struct pamp_dev *d, u32 inputs, u16 *changed);
+int pamp_state_set_gain(struct pamp_dev *d, unsigned int input,
+			unsigned int gain_index, u16 *changed);
+int pamp_state_set_switch(struct pamp_dev *d, unsigned int input,
+			  unsigned int sw, bool on, u16 *changed);
+
+int pamp_state_meters(struct pamp_dev *d, int *peak_cdb,
+		      unsigned int *clips);
+void pamp_state_meters_stale(struct pamp_dev *d);
+
+void pamp_state_io_lock(struct pamp_dev *d);
+void pamp_state_io_unlock(struct pamp_dev *d);
+int pamp_state_reapply_locked(struct pamp_dev *d, u16 *changed);
+int pamp_state_reapply(struct pamp_dev *d, u16 *changed);
+
+void pamp_state_disconnect(struct pamp_dev *d);
+
+#endif /* __SND_USB_PREAMP_STATE_H */

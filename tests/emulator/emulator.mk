@@ -1,0 +1,23 @@
+# preamp-emu, the emulated USB audio interface, and its control client.
+# Included by the top-level Makefile (B, CC, CSTD, WARN, CFLAGS, CPPFLAGS,
+# INIH_LIBS come from there).
+
+EMU_DIR        := tests/emulator
+# the device model alone, as the unit tests link it
+EMU_MODEL_SRCS := $(EMU_DIR)/model.c $(EMU_DIR)/audio.c $(EMU_DIR)/modelfile.c
+# the whole emulator
+EMU_SRCS       := $(EMU_MODEL_SRCS) $(EMU_DIR)/descriptors.c \
+                  $(EMU_DIR)/usbip.c $(EMU_DIR)/ctl.c $(EMU_DIR)/main.c
+EMU_CTL_SRCS   := $(EMU_DIR)/preamp-emu-ctl.c
+
+$(B)/obj/$(EMU_DIR)/%.o $(B)/asan/$(EMU_DIR)/%.o: CPPFLAGS += -I$(EMU_DIR)
+
+$(B)/bin/preamp-emu: $(EMU_SRCS:%.c=$(B)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(INIH_LIBS)
+
+$(B)/bin/preamp-emu-ctl: $(EMU_CTL_SRCS:%.c=$(B)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+USER_BINS += $(B)/bin/preamp-emu $(B)/bin/preamp-emu-ctl
