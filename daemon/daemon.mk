@@ -125,7 +125,8 @@ PREAMPD_PROFILES := $(wildcard daemon/profiles/*.conf)
 PREAMPD_UDEV_RULES := $(wildcard udev/*.rules)
 
 .PHONY: install-daemon uninstall-daemon preampd-data
-preampd-data: $(PREAMPD_GEN)/preampd.service $(PREAMPD_GEN)/man/preampd.8 \
+preampd-data: $(PREAMPD_GEN)/preampd.service $(PREAMPD_GEN)/preampd.conf \
+	$(PREAMPD_GEN)/man/preampd.8 \
 	$(PREAMPD_GEN)/man/preampd.conf.5
 
 install-daemon: $(B)/bin/preampd preampd-data
@@ -140,7 +141,9 @@ install-daemon: $(B)/bin/preampd preampd-data
 		$(DESTDIR)$(DBUS_SERVICEDIR)/org.preampd.Preamp1.service
 	install -D -m 0644 daemon/data/org.preampd.preamp1.policy \
 		$(DESTDIR)$(POLKIT_ACTIONDIR)/org.preampd.preamp1.policy
-	install -D -m 0644 daemon/data/preampd.conf \
+	@# an administrator's configuration is never overwritten
+	test -e $(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf || \
+		install -D -m 0644 $(PREAMPD_GEN)/preampd.conf \
 		$(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf
 	install -d $(DESTDIR)$(PREAMPD_PROFILEDIR)
 	install -m 0644 $(PREAMPD_PROFILES) $(DESTDIR)$(PREAMPD_PROFILEDIR)/
@@ -163,3 +166,9 @@ uninstall-daemon:
 	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(PREAMPD_UDEV_RULES)))
 	rm -f $(DESTDIR)$(MANDIR)/man8/preampd.8 $(DESTDIR)$(MANDIR)/man5/preampd.conf.5
 	@echo "$(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf and the state in /var/lib/preampd are kept."
+
+# An installed tree for the VM scenarios (daemon-*.sh): the test bed copies
+# $(B)/vm-root into the guest. The sanitized daemon goes to $(B)/bin.
+.PHONY: vm-root-daemon
+vm-root-daemon: $(B)/bin/preampd-asan
+	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm-root PREFIX=/usr

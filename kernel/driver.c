@@ -17,6 +17,7 @@
  * Only then is the context freed.
  */
 
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>

@@ -14,6 +14,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/usb.h>
 

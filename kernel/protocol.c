@@ -8,6 +8,7 @@
  * shorter than the protocol says is an error, never half-used.
  */
 
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/string.h>

@@ -17,6 +17,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
@@ -173,6 +174,8 @@ int pamp_state_set_gain(struct pamp_dev *d, unsigned int input,
 		d->state[input].gain_index = gain_index;
 		spin_unlock(&d->state_lock);
 	} else if (ret != -ENODEV) {
+		dev_warn_ratelimited(d->dev, "input %u: SET_GAIN failed (%pe)\n",
+				     input + 1, ERR_PTR(ret));
 		pamp_refused(d, BIT(input), changed);
 	}
 	mutex_unlock(&d->io_mutex);
@@ -209,6 +212,8 @@ int pamp_state_set_switch(struct pamp_dev *d, unsigned int input,
 		}
 		spin_unlock(&d->state_lock);
 	} else if (ret != -ENODEV) {
+		dev_warn_ratelimited(d->dev, "input %u: SET_SWITCH failed (%pe)\n",
+				     first + 1, ERR_PTR(ret));
 		pamp_refused(d, GENMASK(last, first), changed);
 	}
 	mutex_unlock(&d->io_mutex);

@@ -13,7 +13,7 @@ packages=(
 	linux-headers-amd64 sparse linux-source-6.1 xz-utils
 	# the VM test bed
 	qemu-system-x86 busybox-static cpio kmod zstd
-	usbip alsa-utils dbus
+	usbip alsa-utils dbus systemd udev util-linux usbutils
 )
 
 missing=()

@@ -88,6 +88,33 @@ static void term_start(struct term *t, bool live)
 	write_all("\x1b[?25l", 6);	/* hide the cursor */
 }
 
+/* Ctrl-Z: put the terminal back, stop, and take it again on fg. */
+static void term_suspend(struct term *t)
+{
+	bool keys = t->keys;
+
+	if (!t->live) {
+		kill(getpid(), SIGSTOP);
+		return;
+	}
+	write_all("\x1b[?25h", 6);
+	if (keys)
+		tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
+	kill(getpid(), SIGSTOP);
+	/* continued: the shell has written below the meter; start afresh */
+	if (keys) {
+		struct termios raw = t->saved;
+
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_cc[VMIN] = 0;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	write_all("\x1b[?25l", 6);
+	t->lines = 0;
+	term_size(t);
+}
+
 static void term_stop(struct term *t)
 {
 	if (!t->live)
@@ -284,7 +311,8 @@ static int draw(struct view *v)
 		} else {
 			pctl_buf_puts(&line, "Levels of ");
 			pctl_term_text(&line, v->dev->name, 60);
-			pctl_buf_puts(&line, " (dBFS)   q or Ctrl-C to quit");
+			pctl_buf_puts(&line, v->term.keys ? " (dBFS)   q or Ctrl-C to quit" :
+							    " (dBFS)   Ctrl-C to quit");
 		}
 		frame_text(&v->term, &v->out, pctl_buf_str(&line));
 
@@ -474,6 +502,10 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 		v->term.resized = true;
 		return 0;
 	}
+	if (si->ssi_signo == SIGTSTP) {
+		term_suspend(&v->term);
+		return 0;
+	}
 	quit(v);
 	return 0;
 }
@@ -507,8 +539,6 @@ static int on_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
 		return 0;
 	if (strcmp(path, v->dev->path) == 0 || (v->ag && strcmp(path, v->ag->in->path) == 0)) {
 		pctl_error_set(v->err, PCTL_EXIT_GONE, "the device was unplugged");
-		if (v->ag)
-			v->ag->finished = true;
 		stop(v, PCTL_EXIT_GONE);
 	}
 	return 0;
@@ -641,7 +671,7 @@ static void view_free(struct view *v)
 /* Runs the loop until stop(); the terminal is put back whatever happens. */
 static int view_run(struct view *v, bool live)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP };
 	sigset_t mask, old;
 	uint64_t now;
 	int r;
@@ -736,7 +766,8 @@ int pctl_autogain_run(struct pctl_bus *b, const struct pctl_device *dev,
 	}
 	v.ag = &ag;
 	v.shown[v.n++] = in;
-	v.metered = in->caps & PCTL_CAP_METER;
+	/* levels only for the live view: a pipe gets state changes only */
+	v.metered = (in->caps & PCTL_CAP_METER) && !json && isatty(STDOUT_FILENO);
 	v.json = json;
 	v.rate = v.metered ? 30 : 10;
 
@@ -756,7 +787,8 @@ int pctl_autogain_run(struct pctl_bus *b, const struct pctl_device *dev,
 	}
 	code = view_run(&v, !json && isatty(STDOUT_FILENO));
 
-	if (ag.finished && code != PCTL_EXIT_GONE && code != PCTL_EXIT_DAEMON) {
+	/* the result, unless the loop ended some other way (unplugged...) */
+	if (ag.finished) {
 		pctl_buf_init(&out);
 		if (json)
 			pctl_json_autogain_result(&out, dev, in, ag.result, ag.result_gain,

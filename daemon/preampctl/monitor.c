@@ -461,9 +461,14 @@ int pctl_monitor_run(struct pctl_bus *b, bool json, unsigned long count,
 		goto out;
 	}
 	/* a daemon that is not running yet is fine: monitor waits for it */
-	if (pctl_bus_load(b, &m.st, err) < 0 && err->code != PCTL_EXIT_DAEMON) {
-		r = -EIO;
-		goto out;
+	if (pctl_bus_load(b, &m.st, err) < 0) {
+		if (err->code != PCTL_EXIT_DAEMON) {
+			r = -EIO;
+			goto out;
+		}
+		fprintf(stderr, "preampd is not running; waiting for it.\n");
+		err->code = PCTL_EXIT_OK;
+		err->message[0] = '\0';
 	}
 
 	signal(SIGPIPE, SIG_IGN);

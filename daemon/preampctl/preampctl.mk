@@ -4,6 +4,7 @@
 # PREFIX and DESTDIR come from there).
 
 PCTL_DIR      := daemon/preampctl
+# the pure half (no D-Bus, no terminal), and the rest
 PCTL_PURE     := $(PCTL_DIR)/text.c $(PCTL_DIR)/model.c $(PCTL_DIR)/errors.c \
                  $(PCTL_DIR)/args.c $(PCTL_DIR)/select.c $(PCTL_DIR)/format.c \
                  $(PCTL_DIR)/peak.c
@@ -12,7 +13,11 @@ PCTL_SRCS     := $(PCTL_PURE) $(PCTL_DIR)/bus.c $(PCTL_DIR)/meter.c \
 SYSTEMD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
 SYSTEMD_LIBS   := $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null || echo -lsystemd)
 
+PREAMPCTL_VERSION ?= $(or $(PREAMPD_VERSION),0.1)
+
 $(B)/obj/$(PCTL_DIR)/%.o $(B)/asan/$(PCTL_DIR)/%.o: CPPFLAGS += $(SYSTEMD_CFLAGS)
+$(B)/obj/$(PCTL_DIR)/main.o $(B)/asan/$(PCTL_DIR)/main.o: \
+	CPPFLAGS += -DPREAMP_VERSION='"$(PREAMPCTL_VERSION)"'
 
 $(B)/bin/preampctl: $(PCTL_SRCS:%.c=$(B)/obj/%.o)
 	@mkdir -p $(dir $@)
@@ -33,21 +38,29 @@ UNIT_preampctl-errors_SRCS := $(PCTL_DIR)/errors.c $(PCTL_DIR)/text.c
 $(B)/asan/tests/unit/test-preampctl-%.o $(B)/obj/tests/unit/test-preampctl-%.o: \
 	CPPFLAGS += -I$(PCTL_DIR)
 
-# end-to-end check of the client against a stand-in daemon on a private bus
-.PHONY: check-preampctl install-preampctl uninstall-preampctl
-check-preampctl: $(B)/bin/preampctl
-	tests/fake-preampd/e2e.sh $(B)/bin/preampctl
+# the same program under ASan+UBSan, for the end-to-end check
+$(B)/asan-bin/preampctl: $(PCTL_SRCS:%.c=$(B)/asan/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(SYSTEMD_LIBS) -lm
 
-bindir     ?= $(PREFIX)/bin
-mandir     ?= $(PREFIX)/share/man
-bashcompdir ?= $(PREFIX)/share/bash-completion/completions
+# end-to-end check of the client against a stand-in daemon on a private bus
+# (tests/fake-preampd/), plain and sanitized
+.PHONY: check-preampctl install-preampctl uninstall-preampctl
+check-preampctl: $(B)/bin/preampctl $(B)/asan-bin/preampctl
+	tests/fake-preampd/e2e.sh $(B)/bin/preampctl
+	tests/fake-preampd/e2e.sh $(B)/asan-bin/preampctl
+
+# Installation directories (the same names as daemon/daemon.mk's).
+BINDIR            ?= $(PREFIX)/bin
+MANDIR            ?= $(PREFIX)/share/man
+BASHCOMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 install-preampctl: $(B)/bin/preampctl
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(bashcompdir)
-	install -m 0755 $(B)/bin/preampctl $(DESTDIR)$(bindir)/preampctl
-	install -m 0644 $(PCTL_DIR)/preampctl.1 $(DESTDIR)$(mandir)/man1/preampctl.1
-	install -m 0644 $(PCTL_DIR)/preampctl.bash-completion $(DESTDIR)$(bashcompdir)/preampctl
+	install -D -m 0755 $(B)/bin/preampctl $(DESTDIR)$(BINDIR)/preampctl
+	install -D -m 0644 $(PCTL_DIR)/preampctl.1 $(DESTDIR)$(MANDIR)/man1/preampctl.1
+	install -D -m 0644 $(PCTL_DIR)/preampctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPLETIONDIR)/preampctl
 
 uninstall-preampctl:
-	rm -f $(DESTDIR)$(bindir)/preampctl $(DESTDIR)$(mandir)/man1/preampctl.1 \
-	      $(DESTDIR)$(bashcompdir)/preampctl
+	rm -f $(DESTDIR)$(BINDIR)/preampctl $(DESTDIR)$(MANDIR)/man1/preampctl.1 \
+	      $(DESTDIR)$(BASHCOMPLETIONDIR)/preampctl

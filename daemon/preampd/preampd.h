@@ -73,6 +73,7 @@ struct manager {
 	size_t n_cards;
 	struct device **devices;	/* exported, in plug-in order */
 	size_t n_devices;
+	struct auth_request *auth_pending;	/* waiting for polkit */
 	bool exiting;
 };
 
@@ -155,6 +156,11 @@ void device_flush(struct device *d);
 /* the 48 V topology and live settings, for the policy functions */
 void device_topology(const struct device *d, struct pa_topology *t);
 void device_settings(const struct device *d, struct pa_settings *s);
+/* SetPhantom / SetPhantomLock decided for these inputs' group: a 48 V
+ * switch-on waiting for the plug-in guard is dropped */
+void device_phantom_decided(struct device *d, uint32_t group);
+/* an input's PhantomLocked changed: take or release element locks */
+void device_locks_changed(struct device *d);
 /* writes a plan (restore, preset, SetPhantomLock) to the card */
 int device_apply(struct device *d, const struct pa_plan *plan,
 		 sd_bus_error *err);
@@ -216,6 +222,9 @@ struct pa_op {
  * or a negative errno. */
 int auth_check(struct manager *m, sd_bus_message *call, enum pa_action action,
 	       bool interactive, const struct pa_op *op, sd_bus_error *err);
+
+/* drops every request still waiting (at exit) */
+void auth_cancel_all(struct manager *m);
 
 /* errno of a card operation as a D-Bus error with a sentence */
 int pa_bus_error_from_errno(sd_bus_error *err, int r, const char *what);

@@ -221,7 +221,7 @@ static void run_one(struct conform *c, const struct stall_case *k,
 	snprintf(what, sizeof(what), k->what, in, arg);
 	memset(buf, 0, sizeof(buf));
 	r = pc_raw(c, k->type, k->req, (uint16_t)value, buf, len,
-		   PAMP_HOST_TIMEOUT_MS);
+		   c->timeout_ms);
 	if (r != -EPIPE) {
 		if (r >= 0)
 			DETAIL(c, "expected STALL (EPIPE), seen success (%d bytes)",

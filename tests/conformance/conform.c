@@ -97,15 +97,14 @@ int pc_raw(struct conform *c, uint8_t type, uint8_t req, uint16_t value,
 int pc_in(struct conform *c, uint8_t req, uint16_t value, void *buf,
 	  uint16_t len)
 {
-	return pc_raw(c, PAMP_REQTYPE_IN, req, value, buf, len,
-		      PAMP_HOST_TIMEOUT_MS);
+	return pc_raw(c, PAMP_REQTYPE_IN, req, value, buf, len, c->timeout_ms);
 }
 
 int pc_out(struct conform *c, uint8_t req, uint16_t value, const void *buf,
 	   uint16_t len)
 {
 	return pc_raw(c, PAMP_REQTYPE_OUT, req, value, (void *)buf, len,
-		      PAMP_HOST_TIMEOUT_MS);
+		      c->timeout_ms);
 }
 
 /* An IN request that must return exactly len bytes. */

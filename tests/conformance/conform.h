@@ -26,6 +26,7 @@ struct conform {
 	const char *ctl;		/* the emulator's control socket */
 	const char *devpath;		/* /dev/bus/usb/BBB/DDD */
 	const char *disconnect_req;	/* for the disconnect group */
+	unsigned int timeout_ms;	/* for ordinary requests */
 	double pad_db;			/* the model's pad, if known */
 	bool have_pad_db;
 

@@ -8,7 +8,11 @@
  *
  *   pamp-conform --ctl /run/emu-NAME.sock --device /dev/bus/usb/BBB/DDD
  *                [--only GROUP[,GROUP...]] [--disconnect-on REQ]
- *                [--pad-db DB] [--verbose]
+ *                [--pad-db DB] [--timeout MS] [--verbose]
+ *
+ * --timeout is the host's timeout for ordinary requests: the spec's
+ * 1000 ms by default; a slow emulated machine may need more. The checks of
+ * the timeout itself (fault delay) always use 1000 ms.
  *
  * Exit status: 0 every check passed, 1 a check failed, 2 the test could
  * not run (usage, no device, no emulator).
@@ -57,7 +61,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: pamp-conform --ctl SOCKET --device /dev/bus/usb/BBB/DDD\n"
 		"                    [--only GROUP[,GROUP...]] [--disconnect-on REQ]\n"
-		"                    [--pad-db DB] [--verbose]\n"
+		"                    [--pad-db DB] [--timeout MS] [--verbose]\n"
 		"groups (default: all but disconnect and unplug):\n");
 	for (i = 0; i < NUM_GROUPS; i++)
 		fprintf(f, "  %-11s %s\n", groups[i].name, groups[i].what);
@@ -87,7 +91,7 @@ static bool setup_interface(struct conform *c)
 	       c->intf.number);
 
 	r = usbfs_get_string(&c->dev, c->intf.string_index, s, sizeof(s),
-			     PAMP_HOST_TIMEOUT_MS);
+			     c->timeout_ms);
 	if (r < 0)
 		DETAIL(c, "GET_DESCRIPTOR string %u: %s", c->intf.string_index,
 		       pc_errname(r));
@@ -266,6 +270,7 @@ int main(int argc, char **argv)
 		{ "only", required_argument, NULL, 'o' },
 		{ "disconnect-on", required_argument, NULL, 'D' },
 		{ "pad-db", required_argument, NULL, 'p' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -278,7 +283,8 @@ int main(int argc, char **argv)
 
 	c->dev.fd = -1;
 	c->disconnect_req = "SET_GAIN";
-	while ((opt = getopt_long(argc, argv, "c:d:o:D:p:vh", opts, NULL)) != -1) {
+	c->timeout_ms = PAMP_HOST_TIMEOUT_MS;
+	while ((opt = getopt_long(argc, argv, "c:d:o:D:p:t:vh", opts, NULL)) != -1) {
 		char *end;
 
 		switch (opt) {
@@ -303,6 +309,14 @@ int main(int argc, char **argv)
 			}
 			c->have_pad_db = true;
 			break;
+		case 't':
+			c->timeout_ms = (unsigned int)strtoul(optarg, &end, 10);
+			if (end == optarg || *end || c->timeout_ms < 100 ||
+			    c->timeout_ms > 60000) {
+				fprintf(stderr, "pamp-conform: --timeout takes 100..60000 ms\n");
+				return 2;
+			}
+			break;
 		case 'v':
 			c->tap.verbose = true;
 			break;
@@ -319,7 +333,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	tap_note("pamp-conform: device %s, emulator %s", c->devpath, c->ctl);
+	tap_note("pamp-conform: device %s, emulator %s, request timeout %u ms",
+		 c->devpath, c->ctl, c->timeout_ms);
 	if (pc_emu(c, "fault clear") < 0) {
 		RESULT(c, false, "the emulator's control socket answers");
 		tap_finish(&c->tap);

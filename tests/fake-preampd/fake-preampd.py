@@ -231,7 +231,7 @@ class Input(PropsObject):
         result = self.autogain_result
         gain = float(self.p("Gain"))
         peak = self.target - 0.8
-        if result == "done":
+        if result in ("done", "no-signal"):
             gain = self.snap(37.0)
         elif result == "max-gain":
             gain, peak = float(self.p("GainMax")), -31.5
@@ -239,7 +239,8 @@ class Input(PropsObject):
             gain, peak = float(self.p("GainMin")), 0.0
         elif result == "too-quiet":
             gain, peak = self.saved_gain, float("-inf")
-        self.set(IF_INPUT, Gain=dbus.Double(gain), AutoGainState=dbus.String(result))
+        state = "done" if result == "no-signal" else result
+        self.set(IF_INPUT, Gain=dbus.Double(gain), AutoGainState=dbus.String(state))
         if result != "no-signal":
             self.AutoGainFinished(result, gain, peak)
         return False

@@ -2,9 +2,10 @@
 # Debian kernels for the VM tests: the 6.1 LTS of bookworm and the 6.12 of
 # bookworm-backports, cached outside the repository.
 #
-#   kernels.sh fetch             obtain both (image + modules in the cache,
+#   kernels.sh fetch [--refresh] obtain both (image + modules in the cache,
 #                                headers installed); a second run downloads
-#                                nothing
+#                                nothing; --refresh updates the apt lists
+#                                first, to pick up a newer kernel ABI
 #   kernels.sh list              the cached kernel versions, 6.1 first
 #   kernels.sh resolve SERIES    6.1, 6.12 or a full version -> full version
 #   kernels.sh kdir KVER         the headers' build directory for KVER
@@ -27,7 +28,7 @@ msg() { printf 'kernels: %s\n' "$*" >&2; }
 die() { printf 'kernels: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	sed -n '2,10s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,11s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -192,6 +193,10 @@ do_fetch() {
 	flock 9
 
 	local k61 k612 tmp updated61=no updated612=no
+	if [ "${1:-}" = --refresh ]; then
+		system_update; updated61=yes
+		private_update; updated612=yes
+	fi
 	# 6.1 through the system's apt.
 	k61=$(resolve_61)
 	if [ -z "$k61" ]; then
@@ -283,7 +288,9 @@ do_resolve() {
 
 cmd=${1:-}
 case "$cmd" in
-fetch)   do_fetch ;;
+fetch)
+	[ $# -eq 1 ] || { [ $# -eq 2 ] && [ "$2" = --refresh ]; } || usage
+	shift; do_fetch "$@" ;;
 list)    do_list ;;
 resolve) [ $# -eq 2 ] || usage; do_resolve "$2" ;;
 kdir)    [ $# -eq 2 ] || usage; echo "/usr/src/linux-headers-$2" ;;

@@ -11,8 +11,9 @@
 #  2. the project's files, rebuilt every time (small): /init, the guest
 #     library and scenarios under /tests, build/bin/* in /usr/local/bin,
 #     build/kernel/KVER/*.ko in /lib/modules/KVER/extra, the emulator's
-#     models in /usr/share/preamp-emu/models, and /tests/run.conf naming
-#     the scenario to run (or --shell: an interactive shell instead).
+#     models in /usr/share/preamp-emu/models, build/vm/root/ (if there) as
+#     it is, and /tests/run.conf naming the scenario to run (or --shell:
+#     an interactive shell instead).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,13 +23,15 @@ B=${PREAMP_BUILD:-$TOP/build}
 
 # Debian programs (names looked up in PATH, or absolute paths) and data
 # (files or directories) copied into every VM; programs come with the
-# shared libraries ldd lists. Extend this list to add a tool, e.g.
-# dbus-daemon, busctl, /usr/lib/systemd/systemd-udevd, /usr/share/dbus-1.
+# shared libraries ldd lists. Add a tool here.
 HOST_FILES=(
-	bash
+	bash setpriv
 	kmod modprobe insmod rmmod lsmod modinfo depmod
 	amixer alsactl arecord aplay /usr/share/alsa
 	usbip usbipd
+	# the daemon's scenarios: a system bus and udev with Debian's rules
+	dbus-daemon busctl /usr/share/dbus-1
+	/usr/lib/systemd/systemd-udevd udevadm /usr/lib/udev/rules.d
 )
 
 # Kernel modules (with everything they depend on) copied into every VM.
@@ -67,7 +70,7 @@ scenario=${1:-}
 
 kroot=$CACHE/kernels/$kver
 [ -f "$kroot/.complete" ] || die "kernel $kver is not in $kroot (run tests/vm/kernels.sh fetch)"
-for tool in busybox cpio zstd gzip ldd depmod; do
+for tool in busybox cpio zstd xz ldd depmod; do
 	command -v "$tool" >/dev/null || die "$tool not found"
 done
 
@@ -122,7 +125,7 @@ module_closure() {
 # ---------------------------------------------------------------- base --
 
 build_base() {
-	local dest=$1 root list f p name lib mod rel
+	local dest=$1 root f p name lib mod rel
 	root=$(mktemp -d "$CACHE/initramfs/.base.XXXXXX")
 	trap 'rm -rf "$root"' EXIT
 	msg "building the base image for $kver"
@@ -145,8 +148,6 @@ build_base() {
 		[ -e "$root$p" ] || [ -L "$root$p" ] || ln -s /usr/bin/busybox "$root$p"
 	done
 
-	list=$(mktemp)
-	resolve_host_files >"$list"
 	while read -r f; do
 		if [ -d "$f" ]; then
 			mkdir -p "$root$(image_path "$f")"
@@ -160,10 +161,12 @@ build_base() {
 		if is_dynamic_elf "$f"; then
 			libs_of "$f"
 		fi
-	done <"$list" | sort -u | while read -r lib; do
+	done <<<"$host_files" | sort -u | while read -r lib; do
 		[ -e "$root$(image_path "$lib")" ] || put "$lib" "$root"
 	done
-	rm -f "$list"
+	# /bin/sh is bash: busybox's sh runs busybox's own applets before
+	# anything in PATH (its modprobe for kmod's, say), a trap in `sh -c`.
+	ln -sf bash "$root/usr/bin/sh"
 	# usbip looks for USB names in hwdata's place; Debian has them in misc.
 	if [ -e /usr/share/misc/usb.ids ]; then
 		mkdir -p "$root/usr/share/hwdata"
@@ -220,7 +223,7 @@ base_key() {
 		cat "$0"
 		echo "$kver"
 		stat -c '%Y' "$kroot/.complete"
-		resolve_host_files | while read -r f; do
+		while read -r f; do
 			if [ -d "$f" ]; then
 				find "$f" -printf '%p %s %T@\n' | LC_ALL=C sort
 			else
@@ -229,11 +232,12 @@ base_key() {
 					libs_of "$f" | xargs -r stat -L -c '%n %s %Y'
 				fi
 			fi
-		done
+		done <<<"$host_files"
 		stat -L -c '%n %s %Y' "$(command -v busybox)"
 	} | sha256sum | cut -c1-16
 }
 
+host_files=$(resolve_host_files)
 mkdir -p "$CACHE/initramfs/$kver"
 base=$CACHE/initramfs/$kver/base-$(base_key).cpio.zst
 (
@@ -277,6 +281,19 @@ if compgen -G "$B/kernel/$kver/*.ko" >/dev/null; then
 	cp "$B/kernel/$kver"/*.ko "$stage/usr/lib/modules/$kver/extra/"
 fi
 
+# A tree to install as it is, e.g. `make install-daemon DESTDIR=build/vm/root`.
+# Its /bin, /sbin, /lib, /lib64 go to /usr, as the base's are links there.
+if [ -d "$B/vm/root" ]; then
+	cp -a "$B/vm/root/." "$stage/"
+	for d in bin sbin lib lib64; do
+		if [ -d "$stage/$d" ] && [ ! -L "$stage/$d" ]; then
+			mkdir -p "$stage/usr/$d"
+			cp -a "$stage/$d/." "$stage/usr/$d/"
+			rm -rf "${stage:?}/$d"
+		fi
+	done
+fi
+
 if compgen -G "$TOP/tests/emulator/models/*.ini" >/dev/null; then
 	mkdir -p "$stage/usr/share/preamp-emu/models"
 	cp "$TOP"/tests/emulator/models/*.ini "$stage/usr/share/preamp-emu/models/"
@@ -299,6 +316,6 @@ mkdir -p "$(dirname "$out")"
 {
 	cat "$base"
 	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) | gzip -1
+		cpio -o -H newc -R 0:0 --quiet) | zstd -q -3 -T2
 } >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -107,9 +107,9 @@ for model in "$EMU_MODELS"/*.ini; do
 			"$(sed -n "/^ *$audio \[/{n;s/^ *//p}" /proc/asound/cards)" "$longname"
 	fi
 	check_eq "$m: component" "USB$(emu_key "$m" device.vendor_id | sed 's/^0x//'):$(emu_key "$m" device.product_id | sed 's/^0x//')" \
-		"$(amixer -c "$PAMP_CARD" info | sed -n "s/^ *Components *: '\(.*\)'/\1/p")"
+		"$(amixer -c "$PAMP_CARD" info | sed -n "s/^[[:space:]]*Components[[:space:]]*: '\(.*\)'/\1/p")"
 	check_eq "$m: mixer name" "$product" \
-		"$(amixer -c "$PAMP_CARD" info | sed -n "s/^ *Mixer name *: '\(.*\)'/\1/p")"
+		"$(amixer -c "$PAMP_CARD" info | sed -n "s/^[[:space:]]*Mixer name[[:space:]]*: '\(.*\)'/\1/p")"
 
 	# The control table.
 	pamp_expected "$m" >/tmp/expected
@@ -127,8 +127,9 @@ for model in "$EMU_MODELS"/*.ini; do
 	done
 	t=$(traffic "$m")
 	echo "# $m: 100 x amixer contents: $t"
-	check_eq "$m: reading every control 100 times sends no other request" none \
-		"$(echo "$t" | tr ' ' '\n' | grep -v '^GET_METERS=' | tr '\n' ' ' | sed 's/ $//' | sed 's/^$/none/')"
+	others=$(echo "$t" | tr ' ' '\n' | grep -v '^GET_METERS=\|^none$' | tr '\n' ' ')
+	others=${others% }
+	check_eq "$m: reading every control 100 times sends no other request" none "${others:-none}"
 	if grep -q '^Level Meter|' /tmp/expected; then
 		n=$(traffic_count "$t" GET_METERS)
 		check "$m: ... and at most one GET_METERS per read of both meters ($n)" \
@@ -145,7 +146,7 @@ for model in "$EMU_MODELS"/*.ini; do
 	# Writing every writable control.
 	while IFS='|' read -r name type access count min max items db; do
 		case "$access" in rw*) ;; *) continue ;; esac
-		[ "$type" = ENUMERATED ] && max=1
+		case "$type" in ENUMERATED|BOOLEAN) max=1 ;; esac
 		write_one "$m" "$name" "$type" "$max"
 		refuse_one "$m" "$name" "$type" "$max"
 	done </tmp/expected

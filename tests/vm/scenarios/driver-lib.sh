@@ -108,7 +108,7 @@ pamp_expected() {
 				}
 				if (bit(caps[i], 0)) {
 					if (grp[i] == 0) {
-						print p "Phantom Power Capture Switch|BOOLEAN|rw------|1|||"
+						print p "Phantom Power Capture Switch|BOOLEAN|rw------|1||||"
 					} else {
 						first = 0; last = 0; count = 0
 						for (j = 1; j <= n; j++)
@@ -118,13 +118,13 @@ pamp_expected() {
 							}
 						if (first == i && last - first + 1 == count) {
 							name = first == last ? first : first "-" last
-							print "Line In " name " Phantom Power Capture Switch|BOOLEAN|rw------|1|||"
+							print "Line In " name " Phantom Power Capture Switch|BOOLEAN|rw------|1||||"
 						}
 					}
 				}
 				for (b = 1; b <= 4; b++)
 					if (bit(caps[i], b))
-						print p sw[b] "|BOOLEAN|rw------|1|||"
+						print p sw[b] "|BOOLEAN|rw------|1||||"
 				if (bit(caps[i], 5))
 					print p "Level Capture Enum|ENUMERATED|rw------|1|||Line,Inst|"
 			}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/*
+ * preampd: options, configuration, profiles, the sd-event loop and its
+ * signals. See preampd(8).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "preampd-paths.h"
+#include "preampd.h"
+#include "util.h"
+
+#define PROFILE_FILE_MAX (256 * 1024)
+#define MAX_PROFILES 256
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: preampd [--config FILE] [--debug]\n"
+		"The preamp service: restores USB preamps at plug-in, keeps their\n"
+		"settings, and serves %s on the system bus.\n\n"
+		"  -c, --config FILE  configuration (default %s)\n"
+		"  -d, --debug        log debug messages too\n"
+		"  -V, --version      print the version\n"
+		"  -h, --help         this text\n",
+		PA_BUS_NAME, PREAMPD_CONFIG_FILE);
+}
+
+static void load_config(const char *path, struct pa_config *cfg)
+{
+	const char *state = getenv("STATE_DIRECTORY");
+	const char *runtime = getenv("RUNTIME_DIRECTORY");
+	_cleanup_free_ char *text = NULL;
+	char err[256];
+	size_t len;
+	int r;
+
+	/* systemd names the unit's directories; the file may override */
+	pa_config_defaults(cfg, PREAMPD_PROFILE_DIR,
+			   state && state[0] == '/' && !strchr(state, ':') ?
+			   state : PREAMPD_STATE_DIR,
+			   runtime && runtime[0] == '/' && !strchr(runtime, ':') ?
+			   runtime : PREAMPD_RUNTIME_DIR);
+	r = pa_read_file_at(AT_FDCWD, path, 64 * 1024, &text, &len);
+	if (r == -ENOENT) {
+		log_debug("%s: none, using the defaults", path);
+		return;
+	}
+	if (r < 0) {
+		log_warning("%s: cannot be read (%s); using the defaults", path,
+			    strerror(-r));
+		return;
+	}
+	if (pa_config_parse(text, len, cfg, err, sizeof(err)) < 0)
+		log_warning("%s: %s; that key keeps its default", path, err);
+}
+
+static int cmp_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int conf_file(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 5 && !strcmp(e->d_name + n - 5, ".conf");
+}
+
+static int load_profiles(struct manager *m)
+{
+	struct dirent **names = NULL;
+	int dfd, n;
+
+	dfd = open(m->cfg.profile_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		log_error("profile directory %s: %s", m->cfg.profile_dir,
+			  strerror(errno));
+		return -errno;
+	}
+	n = scandir(m->cfg.profile_dir, &names, conf_file, cmp_name);
+	if (n < 0) {
+		close(dfd);
+		return -errno;
+	}
+	m->profiles = calloc(n > 0 ? (size_t)n : 1, sizeof(*m->profiles));
+	for (int i = 0; i < n; i++) {
+		_cleanup_free_ char *text = NULL;
+		char err[256];
+		size_t len;
+		int r;
+
+		if (m->profiles && m->n_profiles < MAX_PROFILES) {
+			r = pa_read_file_at(dfd, names[i]->d_name,
+					    PROFILE_FILE_MAX, &text, &len);
+			if (r < 0)
+				log_error("profile %s: %s", names[i]->d_name,
+					  strerror(-r));
+			else if (pa_profile_parse(text, len, names[i]->d_name,
+						  &m->profiles[m->n_profiles],
+						  err, sizeof(err)) < 0)
+				log_error("profile %s: %s; not used",
+					  names[i]->d_name, err);
+			else
+				log_debug("profile %s: driver %s",
+					  names[i]->d_name,
+					  m->profiles[m->n_profiles++].driver);
+		}
+		free(names[i]);
+	}
+	free(names);
+	close(dfd);
+	if (!m->profiles)
+		return -ENOMEM;
+	if (m->n_profiles == 0)
+		log_error("no usable profile in %s: every card will be ignored",
+			  m->cfg.profile_dir);
+	return 0;
+}
+
+static int open_dir(const char *path, bool create)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
+		     void *userdata)
+{
+	struct manager *m = userdata;
+
+	(void)s;
+	log_info("signal %u: saving and exiting", si->ssi_signo);
+	m->exiting = true;
+	manager_flush(m);
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *config = PREAMPD_CONFIG_FILE;
+	struct pa_config cfg;
+	struct manager *m = NULL;
+	sigset_t mask;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "c:dVh", opts, NULL)) >= 0) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'd':
+			setenv("PREAMPD_DEBUG", "1", 1);
+			break;
+		case 'V':
+			printf("preampd %s\n", PREAMPD_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	load_config(config, &cfg);
+
+	r = manager_new(&m, &cfg);
+	if (r < 0)
+		goto fail;
+	{
+		struct group gr, *res = NULL;
+		char buf[4096];
+
+		if (getgrnam_r(cfg.fallback_group, &gr, buf, sizeof(buf), &res) == 0 &&
+		    res) {
+			m->have_fallback_gid = true;
+			m->fallback_gid = res->gr_gid;
+		} else {
+			log_warning("group '%s' does not exist: without polkit only root may change settings",
+				    cfg.fallback_group);
+		}
+	}
+	r = load_profiles(m);
+	if (r < 0 && r != -ENOENT)
+		goto fail;
+	m->state_dirfd = open_dir(cfg.state_dir, true);
+	if (m->state_dirfd < 0)
+		log_error("state directory %s: %s: settings will not be kept",
+			  cfg.state_dir, strerror(-m->state_dirfd));
+	m->runtime_dirfd = open_dir(cfg.runtime_dir, true);
+	if (m->runtime_dirfd < 0)
+		log_error("runtime directory %s: %s: a restart will restore again",
+			  cfg.runtime_dir, strerror(-m->runtime_dirfd));
+
+	r = sd_event_default(&m->event);
+	if (r < 0)
+		goto fail;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	r = sd_event_add_signal(m->event, NULL, SIGTERM, on_signal, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, NULL, SIGINT, on_signal, m);
+	if (r < 0)
+		goto fail;
+
+	r = sd_bus_open_system(&m->bus);
+	if (r < 0) {
+		log_error("cannot connect to the system bus: %s", strerror(-r));
+		goto fail;
+	}
+	r = sd_bus_attach_event(m->bus, m->event, 0);
+	if (r >= 0)
+		r = sd_bus_set_exit_on_disconnect(m->bus, true);
+	if (r >= 0)
+		r = manager_start_bus(m);
+	if (r < 0)
+		goto fail;
+
+	/* restore what is plugged in, then let clients in */
+	r = hotplug_start(m, &m->hotplug);
+	if (r < 0) {
+		log_error("cannot watch udev: %s", strerror(-r));
+		goto fail;
+	}
+	r = sd_bus_request_name(m->bus, PA_BUS_NAME, 0);
+	if (r < 0) {
+		log_error("cannot own %s: %s", PA_BUS_NAME, strerror(-r));
+		goto fail;
+	}
+	log_info("preampd %s: %zu profile(s), %zu device(s), 48 V policy '%s'",
+		 PREAMPD_VERSION, m->n_profiles, m->n_devices,
+		 pa_policy_name(cfg.phantom_policy));
+
+	r = sd_event_loop(m->event);
+	m->exiting = true;
+	manager_flush(m);
+	manager_free(m);
+	return r < 0 ? 1 : 0;
+
+fail:
+	log_error("preampd cannot start: %s", strerror(-r));
+	manager_free(m);
+	return 1;
+}

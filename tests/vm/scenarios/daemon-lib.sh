@@ -1,0 +1,203 @@
+# Library of the preampd scenarios (daemon-*.sh), sourced after lib.sh.
+#
+# The guest gets what a Debian system has for this: a system dbus-daemon
+# with preampd's policy, systemd-udevd with Debian's sound rules
+# (alsa-utils' restore rule included) and ours, the users preampd and
+# messagebus, and two test users: alice (not in audio) and bob (in
+# audio). preampd runs as its own user with the installed profiles.
+#
+#   pd_setup                 users, dbus-daemon, udevd, the driver
+#   pd_start [ARGS]          preampd (as user preampd) in the background;
+#                            PD_BIN=preampd-asan for the sanitized build
+#   pd_stop [SIGNAL]         stop it (default TERM) and wait
+#   pd_call PATH IFACE METHOD SIG ARGS...   busctl call as root
+#   pd_call_as USER ...      the same as another user
+#   pd_get PATH IFACE PROP   a property, busctl's "TYPE VALUE" form
+#   pd_dev_path / pd_in_path N   the object paths of the only device
+#   pd_amixer_get NAME       raw value(s) of a control of $PD_CARD
+
+PD_BUS=org.preampd.Preamp1
+PD_ROOT=/org/preampd/Preamp1
+PD_LOG=/tmp/preampd.log
+PD_STATE=/var/lib/preampd
+PD_RUN=/run/preampd
+PD_CONF=/etc/preampd/preampd.conf
+PD_BIN=${PD_BIN:-preampd}
+
+_pd_users() {
+	grep -q '^preampd:' /etc/passwd && return 0
+	cat >>/etc/passwd <<-'EOF'
+	messagebus:x:100:101::/nonexistent:/usr/sbin/nologin
+	preampd:x:101:102::/var/lib/preampd:/usr/sbin/nologin
+	alice:x:1000:1000::/tmp:/bin/bash
+	bob:x:1001:1001::/tmp:/bin/bash
+	EOF
+	# audio (29) is in the base image's /etc/group without members
+	sed -i 's/^audio:x:29:.*/audio:x:29:preampd,bob/' /etc/group
+	cat >>/etc/group <<-'EOF'
+	messagebus:x:101:
+	preampd:x:102:
+	alice:x:1000:
+	bob:x:1001:
+	EOF
+}
+
+_pd_dbus() {
+	mkdir -p /run/dbus /var/lib/dbus /etc/dbus-1/system.d
+	[ -s /etc/machine-id ] || echo 0123456789abcdef0123456789abcdef >/etc/machine-id
+	cp /etc/machine-id /var/lib/dbus/machine-id
+	dbus-daemon --system --fork --nopidfile >/tmp/dbus.log 2>&1 &&
+		wait_until 10 test -S /run/dbus/system_bus_socket
+}
+
+_pd_udev() {
+	/usr/lib/systemd/systemd-udevd --daemon >/tmp/udevd.log 2>&1 || return 1
+	udevadm trigger --action=add >/dev/null 2>&1
+	udevadm settle --timeout=30
+}
+
+pd_setup() {
+	_pd_users
+	mkdir -p "$PD_STATE" "$PD_RUN" /etc/preampd /var/lib/alsa /run/alsa
+	chown preampd:preampd "$PD_STATE" "$PD_RUN"
+	check "the system bus starts with preampd's policy" _pd_dbus || finish
+	check "systemd-udevd starts" _pd_udev || finish
+	check "snd-usb-preamp loads" load_module snd-usb-preamp || finish
+}
+
+# The daemon's configuration for the scenarios (the installed profiles).
+pd_config() {
+	cat >"$PD_CONF" <<-EOF
+	[preampd]
+	state_dir = $PD_STATE
+	runtime_dir = $PD_RUN
+	profile_dir = /usr/share/preampd/profiles
+	$*
+	EOF
+}
+
+_pd_owned() {
+	busctl --system get-property "$PD_BUS" "$PD_ROOT" "$PD_BUS.Manager" \
+		Version >/dev/null 2>&1
+}
+
+pd_start() {
+	[ -f "$PD_CONF" ] || pd_config
+	: >"$PD_LOG.new"
+	chown preampd "$PD_LOG.new"
+	cat "$PD_LOG.new" >>"$PD_LOG" 2>/dev/null
+	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:exitcode=66} \
+	setpriv --reuid=preampd --regid=preampd --init-groups \
+		"$PD_BIN" -c "$PD_CONF" -d "$@" >>"$PD_LOG" 2>&1 &
+	echo $! >/run/preampd.pid
+	wait_until 30 _pd_owned
+}
+
+pd_running() {
+	[ -f /run/preampd.pid ] && ! _pd_gone "$(cat /run/preampd.pid)"
+}
+
+# _pd_gone PID: exited (the guest's init reaps nothing while a scenario
+# runs, so an exited daemon stays a zombie)
+_pd_gone() {
+	[ ! -d "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
+}
+
+# pd_stop [SIGNAL]: the daemon was started from a subshell, so it is
+# not this shell's child: wait for it to be gone.
+pd_stop() {
+	local pid
+	pid=$(cat /run/preampd.pid 2>/dev/null) || return 0
+	kill -"${1:-TERM}" "$pid" 2>/dev/null
+	wait_until 20 _pd_gone "$pid" || return 1
+	rm -f /run/preampd.pid
+	wait_until 10 _pd_name_gone
+}
+
+_pd_name_gone() {
+	! _pd_name_owned
+}
+
+# the name has an owner (busctl list also shows it as activatable)
+_pd_name_owned() {
+	busctl --system list --no-legend |
+		awk -v n="$PD_BUS" '$1 == n && $2 != "-" { f = 1 } END { exit !f }'
+}
+
+# "--": a negative number is an argument, not an option
+pd_call() {
+	busctl --system -- call "$PD_BUS" "$@"
+}
+
+pd_call_as() {
+	local user=$1
+	shift
+	setpriv --reuid="$user" --regid="$user" --init-groups \
+		busctl --system -- call "$PD_BUS" "$@"
+}
+
+pd_get() {
+	busctl --system get-property "$PD_BUS" "$@"
+}
+
+pd_devices() {
+	pd_get "$PD_ROOT" "$PD_BUS.Manager" Devices
+}
+
+# pd_ndevices: how many devices the Manager lists
+pd_ndevices() {
+	pd_devices | awk '{ print $2 }'
+}
+
+pd_dev_path() {
+	pd_devices | awk '{ gsub(/"/, ""); print $3 }'
+}
+
+pd_in_path() {
+	echo "$(pd_dev_path)/inputs/$1"
+}
+
+pd_in_get() {
+	pd_get "$(pd_in_path "$1")" "$PD_BUS.Input" "$2" | cut -d' ' -f2-
+}
+
+pd_dev_get() {
+	pd_get "$(pd_dev_path)" "$PD_BUS.Device" "$1" | cut -d' ' -f2-
+}
+
+# the one state file
+pd_state_file() {
+	ls "$PD_STATE"/*.state 2>/dev/null | head -n 1
+}
+
+pd_amixer_get() {
+	amixer -c "$PD_CARD" cget name="$1" | sed -n 's/^  : values=//p'
+}
+
+pd_amixer_set() {
+	amixer -q -c "$PD_CARD" cset name="$1" "$2"
+}
+
+# The card of the preamp controls on emulator $1.
+pd_card_of() {
+	local c
+	for c in $(emu_card "$1" USB-Preamp) $(emu_card "$1" USB-Audio); do
+		amixer -c "$c" controls 2>/dev/null |
+			grep -q "Line In 1 Gain Capture Volume" && { echo "$c"; return 0; }
+	done
+	return 1
+}
+
+# Prints the daemon's log (for a failure's details).
+pd_log() {
+	tail -n "${1:-40}" "$PD_LOG"
+}
+
+# ASan/UBSan reports in the daemon's log fail the scenario.
+pd_check_sanitizers() {
+	if grep -q 'ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer' "$PD_LOG"; then
+		fail "the daemon ran clean under the sanitizers" "$(grep -A20 'Sanitizer\|runtime error' "$PD_LOG" | head -n 40)"
+	else
+		ok "the daemon ran clean under the sanitizers"
+	fi
+}

@@ -1,0 +1,152 @@
+#!/bin/bash
+# preampd's restore: a replug brings the settings back with 48 V off under
+# the default policy although alsactl's restore rule had a state with it
+# on; "restore" brings 48 V back after the driver's plug-in guard; a
+# restart of the daemon changes nothing; a reboot-like start (empty /run)
+# restores; two devices with different serials keep separate states; a
+# kill -9 in a burst of changes leaves a whole state file, restored.
+set -u
+. /tests/lib.sh
+. /tests/scenarios/daemon-lib.sh
+
+KEY=1d6b-0104-PQ4-RESTORE1
+GUARD=/sys/module/snd_usb_preamp/parameters/phantom_guard_ms
+
+pd_setup
+pd_config "debounce_ms = 200"
+check "preampd starts" pd_start || { pd_log; finish; }
+check "the quad emulator starts" emu_start quad quad --serial PQ4-RESTORE1 || finish
+
+plugged() { [ "$(pd_ndevices)" = "$1" ]; }
+plug() {
+	emu_plug quad && wait_until 30 plugged 1
+}
+# (check runs its command in a subshell: the card is looked up here)
+plug_in() {
+	check "$1" plug || { pd_log; finish; }
+	PD_CARD=$(pd_card_of quad)
+}
+unplug() {
+	emu_unplug quad && wait_until 15 plugged 0
+}
+guard_lifted() {
+	! amixer -c "$PD_CARD" contents | grep -A1 "Phantom Power" | grep -q 'access=..-i'
+}
+set_gain() { pd_call "$(pd_in_path "$1")" "$PD_BUS.Input" SetGain db "$2" false; }
+saved() { sed -n "/^\[input $1\]/,/^\$/p" "$PD_STATE/$KEY.state" | sed -n "s/^$2 = //p"; }
+
+plug_in "it plugs in"
+check "SetGain 20 on input 1" set_gain 1 20
+check "the plug-in guard lifts" wait_until 10 guard_lifted
+check "SetPhantom on" pd_call "$(pd_in_path 1)" "$PD_BUS.Input" SetPhantom bb true false
+check_eq "48 V is on" 1 "$(emu quad get in1.phantom)"
+check "the state file says so" wait_until 5 sh -c "[ \"\$(sed -n '/^\[input 1\]/,/^\$/p' $PD_STATE/$KEY.state | sed -n 's/^phantom = //p')\" = on ]"
+check "alsactl stores the card (48 V on) as at shutdown" alsactl store "$PD_CARD"
+check "asound.state has the switch on" grep -A3 "Phantom Power" /var/lib/alsa/asound.state
+
+# --- default policy "off": alsactl's rule restores, the guard refuses
+#     48 V, preampd restores the rest and leaves 48 V off
+check "it unplugs" unplug
+plug_in "it plugs in again"
+check_eq "the gain came back" 20 "$(emu quad get in1.gain_db)"
+check_eq "48 V stayed off (policy off)" 0 "$(emu quad get in1.phantom)"
+check_eq "D-Bus agrees" false "$(pd_in_get 1 Phantom)"
+
+# --- a driver without a guard (as scarlett2): alsactl switches 48 V on
+#     before preampd sees the card; preampd switches it off at once
+echo 0 >"$GUARD"
+check "it unplugs" unplug
+check "SetPhantom is still saved on in asound.state" grep -q . /var/lib/alsa/asound.state
+plug_in "it plugs in without a guard"
+check_eq "48 V is off all the same" 0 "$(emu quad get in1.phantom)"
+if grep -q "48 V was on at plug-in" "$PD_LOG"; then
+	ok "alsactl had switched it on; preampd logged for how long"
+	grep "48 V was on at plug-in" "$PD_LOG" | tail -n 1 | sed 's/^/# /'
+else
+	# alsactl restores only what its state file holds for this card id
+	ok "alsactl did not switch it on this time (nothing to measure)"
+fi
+echo 3000 >"$GUARD"
+
+# --- policy "restore": 48 V comes back once the guard lifts (a long
+#     guard: enumeration under emulation can take seconds)
+echo 10000 >"$GUARD"
+check "SetPhantomPolicy restore" pd_call "$(pd_dev_path)" "$PD_BUS.Device" SetPhantomPolicy sb restore false
+check "SetPhantom on again" pd_call "$(pd_in_path 1)" "$PD_BUS.Input" SetPhantom bb true false
+check "the state file keeps the policy" wait_until 5 grep -qx 'phantom_policy = restore' "$PD_STATE/$KEY.state"
+check "it unplugs" unplug
+plug_in "it plugs in"
+check_eq "48 V is off during the guard" 0 "$(emu quad get in1.phantom)"
+check "preampd waits for the guard" grep -q "48 V comes back when the device's plug-in guard lifts" "$PD_LOG"
+check "48 V comes back when the guard lifts" wait_until 15 sh -c '[ "$(preamp-emu-ctl /run/emu-quad.sock get in1.phantom)" = 1 ]'
+check_eq "D-Bus shows it" true "$(pd_in_get 1 Phantom)"
+echo 3000 >"$GUARD"
+
+# --- a restart of the daemon touches nothing
+check "a knob moves input 2 to 9 dB" emu quad knob 2 gain 9
+check "preampd follows" wait_until 5 sh -c "[ \"\$(busctl --system get-property $PD_BUS $(pd_in_path 2) $PD_BUS.Input Gain)\" = 'd 9' ]"
+check "preampd stops" pd_stop TERM
+check "the knob moves input 2 to 4 dB while it is away" emu quad knob 2 gain 4
+emu quad reset-counters >/dev/null
+check "preampd starts again" pd_start || { pd_log; finish; }
+check "it adopts the device" wait_until 30 plugged 1
+sleep 1
+check_eq "no setting was sent to the device" "0 0 0" \
+	"$(emu quad counters | awk -F= '/^req.SET_GAIN=/ { g = $2 } /^req.SET_SWITCH=/ { s = $2 } /^req.SET_ALL_STATE=/ { a = $2 } END { print g + 0, s + 0, a + 0 }')"
+check_eq "48 V is still on" 1 "$(emu quad get in1.phantom)"
+check_eq "input 2 keeps what the knob did" 4 "$(emu quad get in2.gain_db)"
+check "the log says it adopted" grep -q "adopting it as it is" "$PD_LOG"
+
+# --- a reboot-like start: /run is empty, the saved state goes back
+check "preampd stops" pd_stop TERM
+check_eq "the state file has input 2 at 4 dB" 4 "$(saved 2 gain)"
+rm -f "$PD_RUN"/*
+check "a knob moves input 1 to 0 dB" emu quad knob 1 gain 0
+check "preampd starts with an empty /run" pd_start || { pd_log; finish; }
+check "it restores" wait_until 30 sh -c '[ "$(preamp-emu-ctl /run/emu-quad.sock get in1.gain_db)" = 20 ]'
+check_eq "48 V stays on (policy restore, no guard now)" 1 "$(emu quad get in1.phantom)"
+
+# --- two devices with different serials
+check "a second quad starts" emu_start quad2 quad --serial PQ4-RESTORE2 || finish
+check "it plugs in" emu_plug quad2
+check "preampd has two devices" wait_until 30 plugged 2
+check "two state files" wait_until 5 test -s "$PD_STATE/1d6b-0104-PQ4-RESTORE2.state"
+dev2=$(pd_devices | awk '{ gsub(/"/, ""); print $4 }')
+check "SetGain 33 on the second" pd_call "$dev2/inputs/1" "$PD_BUS.Input" SetGain db 33 false
+check_eq "the second has 33 dB" 33 "$(emu quad2 get in1.gain_db)"
+check_eq "the first kept 20 dB" 20 "$(emu quad get in1.gain_db)"
+check "the second's state has 33" wait_until 5 grep -qx 'gain = 33' "$PD_STATE/1d6b-0104-PQ4-RESTORE2.state"
+check_eq "the first's state has 20" 20 "$(saved 1 gain)"
+check "the second unplugs" emu_unplug quad2
+emu_stop quad2
+
+# --- kill -9 in a burst of 1000 changes: a whole file, restored
+pd_stop TERM
+pd_config "debounce_ms = 0"
+check "preampd starts, saving every change" pd_start || finish
+check "it has the device" wait_until 30 plugged 1
+# the kill comes from the generator, half-way through the burst
+pid=$(cat /run/preampd.pid)
+for i in $(seq 1000); do
+	echo "cset name='Line In 3 Gain Capture Volume' $((i % 140))"
+	if [ "$i" = 500 ]; then
+		sleep 0.3
+		kill -9 "$pid"
+	fi
+done | amixer -q -c "$PD_CARD" -s
+rm -f /run/preampd.pid
+check "the daemon was killed mid-burst" _pd_gone "$pid"
+check_eq "the device went on to the end of the burst" 0 "$(emu quad get in3.gain_db)"
+check_eq "the state file is whole" "1" "$(grep -c '^# end of state$' "$PD_STATE/$KEY.state")"
+check "no temporary file is left but the one being written" sh -c "[ \$(ls -A $PD_STATE | grep -c tmp) -le 1 ]"
+last=$(saved 3 gain)
+echo "# the state file holds input 3 at $last dB"
+rm -f "$PD_RUN"/*
+check "a knob moves input 3 elsewhere" emu quad knob 3 gain -10
+check "preampd starts again (reboot-like)" pd_start || { pd_log; finish; }
+check "input 3 is back at the saved $last dB" wait_until 30 sh -c "[ \"\$(preamp-emu-ctl /run/emu-quad.sock get in3.gain_db)\" = '$last' ]"
+check "the file was not taken as damaged" sh -c "! grep -q damaged $PD_LOG"
+
+check "preampd stops" pd_stop TERM
+emu_stop quad
+finish

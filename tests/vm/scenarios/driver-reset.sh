@@ -1,0 +1,75 @@
+#!/bin/bash
+# A USB reset (usbfs USBDEVFS_RESET) and a system suspend/resume cycle
+# (pm_test): the driver puts its settings back with one SET_ALL_STATE and
+# confirms them with one GET_ALL_STATE, and the card carries on.
+set -u
+. /tests/lib.sh
+. /tests/scenarios/driver-lib.sh
+
+GAIN3="Line In 3 Gain Capture Volume"
+
+# The settings the test makes, as the device reports them.
+device_settings() {
+	emu quad state | grep -E '^in[0-9]\.(gain|switches)='
+}
+
+check "snd-usb-preamp loads" pamp_load phantom_guard_ms=0 || finish
+check "quad emulator starts" emu_start quad quad || finish
+check "quad plugs in" pamp_plug quad || finish
+PAMP_CARD=$(pamp_card quad)
+
+amixer -q -c "$PAMP_CARD" cset name="$GAIN3" 100
+amixer -q -c "$PAMP_CARD" cset name="Line In 1 Pad Capture Switch" on
+amixer -q -c "$PAMP_CARD" cset name="Line In 1-2 Phantom Power Capture Switch" on
+amixer -q -c "$PAMP_CARD" cset name="Line In 4 Level Capture Enum" Line
+sleep 0.5
+want=$(device_settings)
+controls=$(amixer -c "$PAMP_CARD" contents | grep -v 'Level Meter\|Clip Count' | grep ': values=')
+
+# ---- USB reset.
+kmsg_mark
+traffic_mark quad
+check "USBDEVFS_RESET" usbreset "$(emu_devnode quad)"
+sleep 1
+t=$(traffic quad)
+echo "# reset: $t; kernel: $(kmsg_since | grep -v '^$' | tail -n 4 | tr '\n' ' ')"
+check_eq "the reset costs one SET_ALL_STATE and one GET_ALL_STATE" \
+	"GET_ALL_STATE=1 SET_ALL_STATE=1" "$t"
+check_eq "the device has the settings after the reset" "$want" "$(device_settings)"
+check_eq "the controls are unchanged" "$controls" \
+	"$(amixer -c "$PAMP_CARD" contents | grep -v 'Level Meter\|Clip Count' | grep ': values=')"
+check "the card works after the reset" ctlraw "$PAMP_CARD" write "$GAIN3" 101
+check_eq "... the write reaches the device" 40.5 "$(emu_key quad in3.gain_db)"
+emu quad knob 4 gain 30 >/dev/null
+check "... and notifications still arrive" \
+	wait_until 10 sh -c "[ \"\$(ctlraw $PAMP_CARD read 'Line In 4 Gain Capture Volume')\" = 80 ]"
+
+# ---- System suspend and resume, through the PM core's test mode: every
+# device is suspended and resumed, the machine does not sleep.
+want=$(device_settings)
+if [ -w /sys/power/pm_test ] && grep -q freeze /sys/power/state; then
+	kmsg_mark
+	traffic_mark quad
+	echo devices >/sys/power/pm_test
+	echo freeze >/sys/power/state 2>/tmp/pm.log
+	echo "# suspend: exit status $?, $(cat /tmp/pm.log)"
+	echo none >/sys/power/pm_test
+	sleep 2
+	t=$(traffic quad)
+	echo "# suspend/resume: $t; kernel: $(kmsg_since | grep -i 'preamp\|PM:\|suspend\|resume' | tail -n 6 | tr '\n' ' ')"
+	check_eq "suspend/resume costs one SET_ALL_STATE and one GET_ALL_STATE" \
+		"GET_ALL_STATE=1 SET_ALL_STATE=1" "$t"
+	check_eq "the device has the settings after resume" "$want" "$(device_settings)"
+	check "the card works after resume" ctlraw "$PAMP_CARD" write "$GAIN3" 90
+	emu quad knob 4 gain 31 >/dev/null
+	check "... and notifications still arrive" \
+		wait_until 10 sh -c "[ \"\$(ctlraw $PAMP_CARD read 'Line In 4 Gain Capture Volume')\" = 82 ]"
+else
+	echo "# no /sys/power/pm_test with freeze on this kernel: suspend not tested"
+fi
+
+check "quad unplugs" emu_unplug quad
+emu_stop quad
+check "snd-usb-preamp unloads" modprobe -r snd-usb-preamp
+check "no kernel warning" no_kernel_trouble
+finish
