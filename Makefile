@@ -30,6 +30,7 @@ all: user kernel
 -include tests/emulator/emulator.mk
 -include tests/conformance/conformance.mk
 -include daemon/daemon.mk
+-include daemon/preampctl/preampctl.mk
 -include kernel/kernel.mk
 -include tests/vm/vm.mk
 -include tests/unit/unit.mk
@@ -67,4 +68,4 @@ $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
