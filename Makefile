@@ -2,6 +2,9 @@
 # kernel module; `make check` runs every test; `make demo` shows the project
 # working on an emulated interface in a throw-away VM.
 
+SHELL      := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 B          := build
@@ -46,9 +49,10 @@ check: deps
 	$(MAKE) vm-kernels
 	$(MAKE) all
 	-$(MAKE) check-unit
+	-$(MAKE) check-preampctl
 	-$(MAKE) check-kernel
 	-$(MAKE) check-vm
-	@tests/summary.sh $(B)/results unit kernel-checks $(VM_SCENARIOS)
+	@tests/summary.sh $(B)/results unit preampctl-e2e kernel-checks $(VM_SCENARIOS)
 
 demo: deps
 	$(MAKE) vm-kernels

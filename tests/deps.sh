@@ -7,8 +7,8 @@ packages=(
 	# building
 	gcc make pkg-config libc6-dev
 	libasound2-dev libudev-dev libsystemd-dev libinih-dev
-	# unit tests
-	libcmocka-dev valgrind
+	# unit tests, and preampctl's check against a stand-in daemon
+	libcmocka-dev valgrind python3-dbus python3-gi tmux
 	# the kernel module and its checks
 	linux-headers-amd64 sparse linux-source-6.1 xz-utils
 	# the VM test bed

@@ -47,8 +47,9 @@ $(B)/asan-bin/preampctl: $(PCTL_SRCS:%.c=$(B)/asan/%.o)
 # (tests/fake-preampd/), plain and sanitized
 .PHONY: check-preampctl install-preampctl uninstall-preampctl
 check-preampctl: $(B)/bin/preampctl $(B)/asan-bin/preampctl
-	tests/fake-preampd/e2e.sh $(B)/bin/preampctl
-	tests/fake-preampd/e2e.sh $(B)/asan-bin/preampctl
+	@mkdir -p $(B)/results
+	tests/fake-preampd/e2e.sh $(B)/bin/preampctl | tee $(B)/results/preampctl-e2e-plain.txt
+	tests/fake-preampd/e2e.sh $(B)/asan-bin/preampctl | tee $(B)/results/preampctl-e2e-asan.txt
 
 # Installation directories (the same names as daemon/daemon.mk's).
 BINDIR            ?= $(PREFIX)/bin
