@@ -14,6 +14,7 @@
  * give a crest factor of about 15 dB, as in speech.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audio.h"
@@ -115,9 +116,24 @@ static double speech_env(const struct syllable *s, uint64_t frame)
 	return s->amp * env * env * env;
 }
 
-static double carrier(uint64_t frame)
+/*
+ * Both waveforms repeat within a whole number of frames, so one period of
+ * each is computed once: under emulation a sin() per sample is too slow.
+ */
+static double sine_table[48];
+static double carrier_table[CARRIER_PERIOD];
+
+static void make_tables(void)
 {
-	return sin(2.0 * M_PI * (double)(frame % CARRIER_PERIOD) / CARRIER_PERIOD);
+	static bool made;
+
+	if (made)
+		return;
+	for (unsigned int i = 0; i < 48; i++)
+		sine_table[i] = sin(2.0 * M_PI * i / 48.0);
+	for (unsigned int i = 0; i < CARRIER_PERIOD; i++)
+		carrier_table[i] = sin(2.0 * M_PI * i / CARRIER_PERIOD);
+	made = true;
 }
 
 void emu_source_block(const struct emu_source *src, uint64_t frame0,
@@ -127,25 +143,29 @@ void emu_source_block(const struct emu_source *src, uint64_t frame0,
 	uint64_t slot = UINT64_MAX;
 	struct syllable s = { 0 };
 
-	for (unsigned int i = 0; i < n; i++) {
-		uint64_t f = frame0 + i;
+	make_tables();
+	switch (src->shape) {
+	case EMU_SHAPE_SINE:
+		for (unsigned int i = 0; i < n; i++)
+			out[i] = level * sine_table[(frame0 + i) % 48];
+		break;
+	case EMU_SHAPE_SPEECH:
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t f = frame0 + i;
 
-		switch (src->shape) {
-		case EMU_SHAPE_SINE:
-			out[i] = level * sin(2.0 * M_PI * (double)(f % 48) / 48.0);
-			break;
-		case EMU_SHAPE_SPEECH:
 			if (f / SLOT_FRAMES != slot) {
 				slot = f / SLOT_FRAMES;
 				syllable_of_slot(src->seed, slot, &s);
 			}
-			out[i] = level * speech_env(&s, f) * carrier(f);
-			break;
-		case EMU_SHAPE_SILENCE:
-		default:
-			out[i] = 0.0;
-			break;
+			out[i] = level * speech_env(&s, f) *
+				 carrier_table[f % CARRIER_PERIOD];
 		}
+		break;
+	case EMU_SHAPE_SILENCE:
+	default:
+		for (unsigned int i = 0; i < n; i++)
+			out[i] = 0.0;
+		break;
 	}
 }
 
@@ -157,29 +177,42 @@ double emu_source_sample(const struct emu_source *src, uint64_t frame)
 	return x;
 }
 
+unsigned int emu_render_block(struct emu_meter *m, const double *x,
+			      unsigned int n, double gain_lin, int16_t *out,
+			      size_t stride)
+{
+	const double scale = gain_lin * EMU_FULL_SCALE;
+	unsigned int peak = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		double y = x[i] * scale;
+		int v;
+
+		if (y > EMU_FULL_SCALE + 0.5 || y < -EMU_FULL_SCALE - 0.5) {
+			/* past full scale: a clip, counted once per run */
+			if (!m->in_clip) {
+				m->clip_count++;
+				m->clipped = true;
+			}
+			m->in_clip = true;
+			v = y > 0 ? EMU_FULL_SCALE : -EMU_FULL_SCALE;
+		} else {
+			m->in_clip = false;
+			v = (int)(y < 0 ? y - 0.5 : y + 0.5);
+		}
+		out[i * stride] = (int16_t)v;
+		if ((unsigned int)abs(v) > peak)
+			peak = (unsigned int)abs(v);
+	}
+	return peak;
+}
+
 int16_t emu_render_sample(struct emu_meter *m, double x, double gain_lin)
 {
-	double y = x * gain_lin * EMU_FULL_SCALE;
-	long v;
+	int16_t v;
 
-	/* clip before converting: y can be far outside any integer type */
-	if (y > EMU_FULL_SCALE + 0.5)
-		v = EMU_FULL_SCALE + 1;
-	else if (y < -EMU_FULL_SCALE - 0.5)
-		v = -EMU_FULL_SCALE - 1;
-	else
-		v = lrint(y);
-
-	if (v > EMU_FULL_SCALE || v < -EMU_FULL_SCALE) {
-		if (!m->in_clip) {
-			m->clip_count++;
-			m->clipped = true;
-		}
-		m->in_clip = true;
-		return v > 0 ? EMU_FULL_SCALE : -EMU_FULL_SCALE;
-	}
-	m->in_clip = false;
-	return (int16_t)v;
+	emu_render_block(m, &x, 1, gain_lin, &v, 1);
+	return v;
 }
 
 void emu_meter_reset(struct emu_meter *m)

@@ -67,6 +67,13 @@ int emu_shape_from_name(const char *name);	/* -1 if unknown */
  * the meter's clip detector.
  */
 int16_t emu_render_sample(struct emu_meter *m, double x, double gain_lin);
+/*
+ * The same for n samples, written to out[0], out[stride], ... (native
+ * endianness); returns the largest magnitude written.
+ */
+unsigned int emu_render_block(struct emu_meter *m, const double *x,
+			      unsigned int n, double gain_lin, int16_t *out,
+			      size_t stride);
 
 /* Meter bookkeeping: a block of |peak| ends at block number blk. */
 void emu_meter_block(struct emu_meter *m, uint64_t blk, uint16_t peak);

@@ -160,19 +160,13 @@ static void render_block(struct emu_dev *d)
 	for (unsigned int i = 0; i < ch; i++) {
 		struct emu_input *in = &d->in[i];
 		double g = emu_db_to_lin(emu_dev_input_gain_db(d, i));
-		unsigned int peak = 0;
+		unsigned int peak;
 
 		if (in->switches & (1u << PAMP_SW_PHASE))
 			g = -g;
 		emu_source_block(&in->source, f0, x, EMU_BLOCK_FRAMES);
-		for (unsigned int f = 0; f < EMU_BLOCK_FRAMES; f++) {
-			int16_t s = emu_render_sample(&in->meter, x[f], g);
-			unsigned int mag = s < 0 ? -s : s;
-
-			hist[f * ch + i] = (int16_t)htole16((uint16_t)s);
-			if (mag > peak)
-				peak = mag;
-		}
+		peak = emu_render_block(&in->meter, x, EMU_BLOCK_FRAMES, g,
+					hist + i, ch);
 		emu_meter_block(&in->meter, f0 / EMU_BLOCK_FRAMES, (uint16_t)peak);
 	}
 	d->tl.frames += EMU_BLOCK_FRAMES;
@@ -208,10 +202,10 @@ void emu_dev_capture(struct emu_dev *d, uint64_t *pos, int16_t *out,
 	while (d->tl.frames < *pos + frames)
 		render_block(d);
 	for (size_t f = 0; f < frames; f++) {
-		uint64_t at = (*pos + f) % EMU_HISTORY_FRAMES;
+		const int16_t *at = &d->tl.history[((*pos + f) % EMU_HISTORY_FRAMES) * ch];
 
-		memcpy(&out[f * ch], &d->tl.history[at * ch],
-		       ch * sizeof(int16_t));
+		for (unsigned int i = 0; i < ch; i++)
+			out[f * ch + i] = (int16_t)htole16((uint16_t)at[i]);
 	}
 	*pos += frames;
 }
@@ -617,7 +611,7 @@ int emu_dev_knob_switch(struct emu_dev *d, unsigned int input,
 
 /* ---- notifications ---- */
 
-static size_t emit(struct emu_dev *d, uint8_t out[8], uint32_t changed,
+static ssize_t emit(struct emu_dev *d, uint8_t out[8], uint32_t changed,
 		   uint32_t events, uint64_t now_ns)
 {
 	struct pamp_notification n = {
@@ -633,7 +627,7 @@ static size_t emit(struct emu_dev *d, uint8_t out[8], uint32_t changed,
 		      d->faults.notify_short_len : len;
 	}
 	d->last_notify_ns = now_ns;
-	return len;
+	return (ssize_t)len;
 }
 
 static void collect_clips(struct emu_dev *d, uint64_t now_ns)
@@ -652,15 +646,15 @@ static void collect_clips(struct emu_dev *d, uint64_t now_ns)
 	}
 }
 
-size_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
-			    uint64_t now_ns, uint64_t *next_ns)
+ssize_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
+			     uint64_t now_ns, uint64_t *next_ns)
 {
 	struct emu_faults *f = &d->faults;
 	uint64_t gap = PAMP_NOTIFY_MIN_INTERVAL_MS * NS_PER_MS;
 
 	*next_ns = UINT64_MAX;
 	if (!d->powered || !(d->desc.flags & PAMP_FLAG_NOTIFY))
-		return 0;
+		return -EAGAIN;
 
 	if (f->notify_garbage) {
 		f->notify_garbage = false;
@@ -672,7 +666,7 @@ size_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
 
 		if (now_ns < at) {
 			*next_ns = at;
-			return 0;
+			return -EAGAIN;
 		}
 		f->storm_left--;
 		if (f->storm_left)
@@ -688,11 +682,11 @@ size_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
 	if (!d->pending_changed && !d->pending_events) {
 		/* clips can only be found by rendering: look again soon */
 		*next_ns = now_ns + d->desc.meter_window_ms * NS_PER_MS;
-		return 0;
+		return -EAGAIN;
 	}
 	if (d->last_notify_ns && now_ns < d->last_notify_ns + gap) {
 		*next_ns = d->last_notify_ns + gap;
-		return 0;
+		return -EAGAIN;
 	}
 	{
 		uint32_t changed = d->pending_changed, events = d->pending_events;

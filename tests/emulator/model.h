@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "preamp-protocol.h"
 #include "audio.h"
@@ -152,11 +153,12 @@ struct emu_reply emu_dev_request(struct emu_dev *d, uint8_t bRequestType,
 
 /*
  * Notifications. Returns the length of the notification written to out
- * (8, or less for an injected short one), or 0 when nothing is due now;
- * *next_ns then says when to ask again (UINT64_MAX: only after a change).
+ * (8, or 0..7 for an injected short one), or -EAGAIN when nothing is due
+ * now; *next_ns then says when to ask again (UINT64_MAX: only after a
+ * change).
  */
-size_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
-			    uint64_t now_ns, uint64_t *next_ns);
+ssize_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
+			     uint64_t now_ns, uint64_t *next_ns);
 
 /* Device-side changes, as a front-panel knob or button makes them. */
 int emu_dev_knob_gain(struct emu_dev *d, unsigned int input, int16_t gain);

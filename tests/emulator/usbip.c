@@ -487,13 +487,13 @@ static void notify_poll(struct emu_usbip *s, uint64_t now_ns)
 		uint8_t buf[sizeof(struct pamp_notification)];
 		uint64_t next = UINT64_MAX;
 		struct urb *urb;
-		size_t n;
+		ssize_t n;
 
 		n = emu_dev_notification(s->d, buf, now_ns, &next);
 		s->notify_next_ns = next;
-		if (!n)
+		if (n < 0)
 			break;
-		if (n > sizeof(buf))
+		if ((size_t)n > sizeof(buf))
 			n = sizeof(buf);
 		urb = queue_pop(&s->intr);
 		urb->actual = min_u32((uint32_t)n, urb->length);

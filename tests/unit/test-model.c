@@ -315,12 +315,12 @@ static void set_all_state_without_gain_cap_refuses_apply(void **state)
 
 /* ---- phantom groups and notifications ---- */
 
-static size_t notify(struct emu_dev *d, uint64_t now, uint32_t *changed,
-		     uint32_t *events, uint64_t *next)
+static ssize_t notify(struct emu_dev *d, uint64_t now, uint32_t *changed,
+		      uint32_t *events, uint64_t *next)
 {
 	uint8_t out[8];
 	uint64_t n;
-	size_t len = emu_dev_notification(d, out, now, next ? next : &n);
+	ssize_t len = emu_dev_notification(d, out, now, next ? next : &n);
 
 	if (len == 8) {
 		*changed = out[0] | out[1] << 8 | out[2] << 16 | (uint32_t)out[3] << 24;
@@ -358,12 +358,12 @@ static void knob_turns_notify_at_most_every_10_ms(void **state)
 	/* two more changes 3 ms later: held back, then coalesced */
 	emu_dev_knob_gain(d, 0, 3 * 256);
 	emu_dev_knob_switch(d, 3, PAMP_SW_HPF, true);
-	assert_int_equal(notify(d, T0 + 3 * MS, &changed, &events, &next), 0);
+	assert_int_equal(notify(d, T0 + 3 * MS, &changed, &events, &next), -EAGAIN);
 	assert_true(next == T0 + 10 * MS);
 	assert_int_equal(notify(d, T0 + 10 * MS, &changed, &events, NULL), 8);
 	assert_int_equal(changed, 1u << 0 | 1u << 3);
 	/* nothing more to say */
-	assert_int_equal(notify(d, T0 + 30 * MS, &changed, &events, NULL), 0);
+	assert_int_equal(notify(d, T0 + 30 * MS, &changed, &events, NULL), -EAGAIN);
 }
 
 static void knob_gain_snaps_and_clamps(void **state)
@@ -406,7 +406,7 @@ static void clipping_notifies_evt_clip_and_counts(void **state)
 	assert_in_range(m[6] | m[7] << 8, 90, 101);
 	assert_int_equal(m[4] | m[5] << 8, 0);		/* full scale */
 	/* one clip event per meter window, no more */
-	assert_int_equal(notify(d, T0 + 60 * MS, &changed, &events, NULL), 0);
+	assert_int_equal(notify(d, T0 + 60 * MS, &changed, &events, NULL), -EAGAIN);
 	assert_int_equal(notify(d, T0 + 160 * MS, &changed, &events, NULL), 8);
 }
 
@@ -418,7 +418,7 @@ static void no_notifications_without_flag_notify(void **state)
 
 	(void)state;
 	emu_dev_knob_gain(d, 0, 40 * 256);
-	assert_int_equal(notify(d, T0, &changed, &events, &next), 0);
+	assert_int_equal(notify(d, T0, &changed, &events, &next), -EAGAIN);
 	assert_true(next == UINT64_MAX);
 	free(d);
 }
@@ -669,6 +669,12 @@ static void fault_short_and_garbage_notifications(void **state)
 	d->faults.notify_short_len = 3;
 	assert_int_equal(emu_dev_notification(d, out, T0, &next), 3);
 	assert_false(d->faults.notify_short);
+
+	/* even an empty one is sent */
+	d->faults.notify_short = true;
+	d->faults.notify_short_len = 0;
+	assert_int_equal(emu_dev_notification(d, out, T0 + 20 * MS, &next), 0);
+	assert_int_equal(emu_dev_notification(d, out, T0 + 40 * MS, &next), -EAGAIN);
 
 	d->faults.notify_garbage = true;
 	assert_int_equal(emu_dev_notification(d, out, T0 + MS, &next), 8);

@@ -58,7 +58,7 @@ _pd_udev() {
 
 pd_setup() {
 	_pd_users
-	mkdir -p "$PD_STATE" "$PD_RUN" /etc/preampd /var/lib/alsa /run/alsa
+	mkdir -p "$PD_STATE" "$PD_RUN" /etc/preampd /var/lib/alsa /run/alsa /var/lock
 	chown preampd:preampd "$PD_STATE" "$PD_RUN"
 	check "the system bus starts with preampd's policy" _pd_dbus || finish
 	check "systemd-udevd starts" _pd_udev || finish

@@ -21,6 +21,22 @@ sysfs_is() {
 	check_eq "$1" "$3" "$(cat "$2" 2>/dev/null || echo missing)"
 }
 
+# cpu_ticks PID: user + system clock ticks (1/100 s) the process has used.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# idle_cpu NAME SECONDS: the emulator's CPU use (percent of one CPU) while
+# it sits plugged in and nobody records.
+idle_cpu() {
+	local pid t0 c0
+	pid=$(cat "/run/emu-$1.pid")
+	t0=$(_uptime_cs)
+	c0=$(cpu_ticks "$pid")
+	sleep "$2"
+	echo $(( ($(cpu_ticks "$pid") - c0) * 100 / ($(_uptime_cs) - t0) ))
+}
+
 no_card() {
 	! emu_card "$1"
 }
@@ -111,6 +127,8 @@ fi
 check "its capture stream is 4 channels at 48 kHz" \
 	grep -q "Channels: 4" "/proc/asound/card$card/stream0"
 
+echo "# quad emulator, plugged in, idle: $(idle_cpu quad 3)% CPU"
+
 # Input 3: a -12 dBFS sine at 0 dB gain must record at -12.00 dBFS; input 2
 # a -40 dBFS sine, inputs 1 and 4 silence. Every channel then repeats every
 # 48 frames, so the whole recording must too.
@@ -124,10 +142,11 @@ emu quad reset-counters >/dev/null
 
 rm -f /tmp/rec.raw
 t0=$(_uptime_cs)
+c0=$(cpu_ticks "$(cat /run/emu-quad.pid)")
 arecord -D "hw:$card,0" -c 4 -r 48000 -f S16_LE -t raw -d "$secs" /tmp/rec.raw \
 	>/tmp/arecord.log 2>&1
 check_eq "arecord exits 0" 0 "$?"
-echo "# recording $secs s took $(( ($(_uptime_cs) - t0) / 100 )) s"
+echo "# recording $secs s took $(( ($(_uptime_cs) - t0) / 100 )) s, the emulator used $(( ($(cpu_ticks "$(cat /run/emu-quad.pid)") - c0) * 100 / ($(_uptime_cs) - t0) ))% CPU"
 check_eq "$secs s of 4 channels is $((secs * 384000)) bytes" $((secs * 384000)) \
 	"$(stat -c %s /tmp/rec.raw 2>/dev/null || echo none)"
 if grep -qi "overrun\|xrun\|error" /tmp/arecord.log; then
