@@ -87,6 +87,11 @@ $(B)/bin/preampd-asan: $(PREAMPD_ASAN_OBJS)
 
 USER_BINS += $(B)/bin/preampd
 
+# A polkitd stand-in for the VM scenarios (daemon/testing/polkit-stub.c).
+$(B)/bin/pa-polkit-stub: $(B)/obj/daemon/testing/polkit-stub.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libsystemd)
+
 # ---- unit tests: pure logic only ----
 
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
@@ -170,5 +175,5 @@ uninstall-daemon:
 # An installed tree for the VM scenarios (daemon-*.sh): the test bed copies
 # $(B)/vm-root into the guest. The sanitized daemon goes to $(B)/bin.
 .PHONY: vm-root-daemon
-vm-root-daemon: $(B)/bin/preampd-asan
+vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub
 	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm-root PREFIX=/usr

@@ -124,6 +124,10 @@ check_eq "alice changed nothing" 10 "$(emu quad get in1.gain_db)"
 check_eq "bob (in audio) is allowed" "d 3" "$(pd_call_as bob "$in1" "$PD_BUS.Input" SetGain db 3 false)"
 check "alice may read" pd_call_as alice "$PD_ROOT" "$PD_BUS.Manager" GetDeviceByCard i "$PD_CARD"
 
+# clips: the driver's Clip Count event, not polling
+check "the device clips on input 2" emu quad clip 2
+check "a Clipped signal comes" wait_until 10 grep -q 'Member=Clipped' /tmp/monitor.log
+
 # unplug
 check "it unplugs" emu_unplug quad
 check "it leaves D-Bus" wait_until 15 sh -c '[ "$(busctl --system get-property org.preampd.Preamp1 /org/preampd/Preamp1 org.preampd.Preamp1.Manager Devices)" = "ao 0" ]'
@@ -132,6 +136,19 @@ check_eq "a call on its old path is UnknownObject" \
 	"Call failed: Unknown object '$in1'." \
 	"$(err "$in1" "$PD_BUS.Input" SetGain db 3 false)"
 check "the daemon still runs" pd_running
+
+# a driver that attaches late: the card is there first, its preamp
+# controls come later, and preampd takes the device when they do
+check "snd-usb-preamp unloads" unload_module snd-usb-preamp
+check "it plugs in without our driver" emu_plug quad
+check "its audio card appears" wait_until 20 emu_card quad USB-Audio
+sleep 2
+check_eq "preampd ignores a card without preamp controls" 0 "$(pd_ndevices)"
+check "snd-usb-preamp loads again" load_module snd-usb-preamp
+check "the device appears when its controls do" wait_until 30 sh -c '[ "$(busctl --system get-property org.preampd.Preamp1 /org/preampd/Preamp1 org.preampd.Preamp1.Manager Devices | cut -d" " -f2)" = 1 ]'
+check_eq "its saved gain came back" 3 "$(emu quad get in1.gain_db)"
+check "it unplugs" emu_unplug quad
+check "it leaves D-Bus" wait_until 15 sh -c '[ "$(busctl --system get-property org.preampd.Preamp1 /org/preampd/Preamp1 org.preampd.Preamp1.Manager Devices)" = "ao 0" ]'
 kill "$monitor" 2>/dev/null
 check "it stops on SIGTERM" pd_stop TERM
 check "it said goodbye" grep -q 'saving and exiting' "$PD_LOG"

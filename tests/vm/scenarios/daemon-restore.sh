@@ -32,6 +32,11 @@ unplug() {
 guard_lifted() {
 	! amixer -c "$PD_CARD" contents | grep -A1 "Phantom Power" | grep -q 'access=..-i'
 }
+# the key of the Nth device in plug-in order
+dev_key() {
+	pd_get "$(pd_devices | awk -v i="$1" '{ gsub(/"/, ""); print $(i + 2) }')" \
+		"$PD_BUS.Device" Key | cut -d' ' -f2
+}
 set_gain() { pd_call "$(pd_in_path "$1")" "$PD_BUS.Input" SetGain db "$2" false; }
 saved() { sed -n "/^\[input $1\]/,/^\$/p" "$PD_STATE/$KEY.state" | sed -n "s/^$2 = //p"; }
 
@@ -119,6 +124,19 @@ check "the second's state has 33" wait_until 5 grep -qx 'gain = 33' "$PD_STATE/1
 check_eq "the first's state has 20" 20 "$(saved 1 gain)"
 check "the second unplugs" emu_unplug quad2
 emu_stop quad2
+
+# --- two devices that share a serial: the later one gets its USB path
+check "a quad with the first one's serial starts" emu_start twin quad --serial PQ4-RESTORE1 || finish
+check "it plugs in" emu_plug twin
+check "preampd has two devices" wait_until 30 plugged 2
+twin_key=$(dev_key 2)
+case "$twin_key" in
+'"1d6b-0104-PQ4-RESTORE1-path-'*) ok "the twin's key ends in its USB path: $twin_key" ;;
+*) fail "the twin's key ends in its USB path" "key: $twin_key" ;;
+esac
+check_eq "the first keeps its key" "\"$KEY\"" "$(dev_key 1)"
+check "the twin unplugs" emu_unplug twin
+emu_stop twin
 
 # --- kill -9 in a burst of 1000 changes: a whole file, restored
 pd_stop TERM
