@@ -8,9 +8,9 @@
  * bits under a spinlock and schedules the work. The work re-reads the
  * changed inputs with one transfer however many notifications came in
  * meanwhile, and raises events on the controls whose values changed. So a
- * storm costs as many re-reads as the work can run, not one per packet, and
- * garbage (bits of inputs that do not exist, unknown events, short packets)
- * is logged, rate-limited, and survived.
+ * storm costs one re-read per PAMP_NOTIFY_COALESCE_MS, not one per packet,
+ * and garbage (bits of inputs that do not exist, unknown events, short
+ * packets) is logged, rate-limited, and survived.
  */
 
 #include <linux/bitops.h>
@@ -22,6 +22,19 @@
 #include "controls.h"
 #include "notify.h"
 #include "state.h"
+
+/*
+ * The work runs this long after the first notification it serves, so that
+ * a storm costs at most one re-read per window; the protocol's devices
+ * notify at most every 10 ms anyway.
+ */
+#define PAMP_NOTIFY_COALESCE_MS	10
+
+static void pamp_notify_kick(struct pamp_notify *n)
+{
+	schedule_delayed_work(&n->work,
+			      msecs_to_jiffies(PAMP_NOTIFY_COALESCE_MS));
+}
 
 static void pamp_notify_complete(struct urb *urb)
 {
@@ -43,7 +56,7 @@ static void pamp_notify_complete(struct urb *urb)
 		spin_lock_irqsave(&n->lock, flags);
 		n->halted = true;
 		if (n->enabled)
-			schedule_work(&n->work);
+			pamp_notify_kick(n);
 		spin_unlock_irqrestore(&n->lock, flags);
 		return;
 	default:		/* -EPROTO etc.: a glitch, or an unplug under way */
@@ -75,7 +88,7 @@ static void pamp_notify_complete(struct urb *urb)
 			n->clip = true;
 	}
 	if (n->enabled && (n->dirty || n->reset || n->clip))
-		schedule_work(&n->work);
+		pamp_notify_kick(n);
 	spin_unlock_irqrestore(&n->lock, flags);
 
 resubmit:
@@ -88,7 +101,8 @@ resubmit:
 
 static void pamp_notify_work(struct work_struct *work)
 {
-	struct pamp_notify *n = container_of(work, struct pamp_notify, work);
+	struct pamp_notify *n = container_of(to_delayed_work(work),
+					     struct pamp_notify, work);
 	struct pamp_dev *d = container_of(n, struct pamp_dev, notify);
 	u16 changed[PAMP_MAX_INPUTS] = { 0 };
 	bool reset, clip, halted;
@@ -155,7 +169,7 @@ int pamp_notify_init(struct pamp_dev *d)
 	unsigned int len;
 
 	spin_lock_init(&n->lock);
-	INIT_WORK(&n->work, pamp_notify_work);
+	INIT_DELAYED_WORK(&n->work, pamp_notify_work);
 	n->valid = GENMASK(d->info.num_inputs - 1, 0);
 
 	if (!(d->info.flags & PAMP_FLAG_NOTIFY))
@@ -214,7 +228,7 @@ void pamp_notify_enable(struct pamp_dev *d)
 	spin_lock_irq(&n->lock);
 	n->enabled = true;
 	if (n->dirty || n->reset || n->clip || n->halted)
-		schedule_work(&n->work);
+		pamp_notify_kick(n);
 	spin_unlock_irq(&n->lock);
 }
 
@@ -229,7 +243,7 @@ static void pamp_notify_disable(struct pamp_notify *n)
 	spin_lock_irq(&n->lock);
 	n->enabled = false;
 	spin_unlock_irq(&n->lock);
-	cancel_work_sync(&n->work);
+	cancel_delayed_work_sync(&n->work);
 }
 
 /* Suspend, pre_reset: no completion, no work until the next start. */

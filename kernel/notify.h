@@ -19,7 +19,7 @@ struct urb;
 struct pamp_notify {
 	struct urb *urb;		/* NULL: the device does not notify */
 	void *buf;
-	struct work_struct work;
+	struct delayed_work work;
 
 	spinlock_t lock;		/* the fields below */
 	u32 valid;			/* the bits of existing inputs */

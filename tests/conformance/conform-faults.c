@@ -466,7 +466,7 @@ static int knob_and_wait(struct conform *c, unsigned int turn,
 
 static void fault_notify(struct conform *c)
 {
-	static struct pc_notif n[PC_NOTIF_MAX];
+	struct pc_notif n[PC_NOTIF_MAX];
 	uint32_t mask = c->n >= 32 ? 0xffffffffu : (1u << c->n) - 1;
 	unsigned int len, turn = 0;
 	size_t got, extra, i;

@@ -453,20 +453,20 @@ struct burst {
 	char error[CTL_ERROR_MAX];
 	uint64_t t_last_sent;		/* when the last command went out */
 	uint32_t inputs;		/* the inputs it turned */
+	struct ctl_reply reply;
 };
 
 static void *burst_run(void *arg)
 {
 	struct burst *b = arg;
-	static struct ctl_reply r;	/* only this thread uses it */
 	unsigned int i;
 
 	for (i = 0; i < b->num; i++) {
 		b->t_last_sent = pc_now_ns();
-		if (ctl_cmd(b->ctl, &r, "%s", b->cmd[i]) < 0) {
+		if (ctl_cmd(b->ctl, &b->reply, "%s", b->cmd[i]) < 0) {
 			b->failed++;
 			snprintf(b->error, sizeof(b->error), "%.47s: %.200s",
-				 b->cmd[i], r.error);
+				 b->cmd[i], b->reply.error);
 		}
 	}
 	return NULL;
@@ -474,8 +474,8 @@ static void *burst_run(void *arg)
 
 static void check_burst(struct conform *c)
 {
-	static struct pc_notif n[PC_NOTIF_MAX];
-	static struct burst b;
+	struct pc_notif n[PC_NOTIF_MAX];
+	struct burst b;
 	struct pc_state st, dev, emu;
 	uint32_t changed = 0;
 	double min_gap = 1e9;
@@ -648,12 +648,54 @@ static void check_clip(struct conform *c, unsigned int in)
 	RESULT(c, ok, "`clip %u`: EVT_CLIP arrives", in + 1);
 }
 
+/*
+ * Without FLAG_NOTIFY a host learns of front-panel changes only by
+ * reading: a knob turn shows in the next GET_ALL_STATE.
+ */
+static void check_polled_knob(struct conform *c)
+{
+	struct pc_state before, dev, emu;
+	unsigned int i;
+	bool ok;
+	int sw = -1;
+
+	for (i = 0; i < c->n; i++)
+		if (pc_has_gain(c, i) || (sw = knob_switch(c, i)) >= 0)
+			break;
+	if (i == c->n || !pc_read_state(c, &before)) {
+		SKIP(c, "nothing a knob can turn", "no FLAG_NOTIFY: a knob turn shows when read");
+		return;
+	}
+	if (pc_has_gain(c, i))
+		ok = pc_emu(c, "knob %u gain %.4f", i + 1,
+			    knob_gain_db(c, i, before.gain[i], 0)) == 0;
+	else
+		ok = pc_emu(c, "knob %u %s %s", i + 1, pc_switch_names[sw],
+			    before.sw[i] & (1u << sw) ? "off" : "on") == 0;
+	ok = ok && pc_read_state(c, &dev) && pc_emu_state(c, &emu) &&
+	     pc_same_state(c, &emu, "emulator", &dev, "device");
+	if (ok && !memcmp(&dev, &before, sizeof(dev))) {
+		DETAIL(c, "the knob changed nothing the device reports");
+		ok = false;
+	}
+	RESULT(c, ok, "no FLAG_NOTIFY: a knob turn on input %u shows in the next GET_ALL_STATE",
+	       i);
+	/* Put it back. */
+	if (pc_has_gain(c, i))
+		pc_emu(c, "knob %u gain %.4f", i + 1, before.gain[i] / 256.0);
+	else
+		pc_emu(c, "knob %u %s %s", i + 1, pc_switch_names[sw],
+		       before.sw[i] & (1u << sw) ? "on" : "off");
+	tap_discard(&c->tap);
+}
+
 void group_notify(struct conform *c)
 {
 	struct pc_saved saved;
 	unsigned int i;
 
 	if (!(c->flags & PAMP_FLAG_NOTIFY)) {
+		check_polled_knob(c);
 		SKIP(c, "no FLAG_NOTIFY", "notifications");
 		return;
 	}

@@ -14,6 +14,8 @@
 #   conformance.sh [MODEL...]            default: every model shipped
 #   conformance.sh --capture N MODEL     only the capture check, N times
 #                                        (isochronous capture on a kernel)
+#   conformance.sh --with-driver MODEL   snd-usb-preamp bound first: the
+#                                        conformance test detaches it
 set -u
 . /tests/lib.sh
 
@@ -51,9 +53,10 @@ within() {
 # conform NAME MODEL_FILE [ARGS...]: pamp-conform on emulator NAME. Its
 # ok / not ok lines go to the console as they come; one line sums it up.
 conform() {
-	local name=$1 model=$2 dev pad rc=0 out
+	local name=$1 model=$2 dev pad rc=0 out what
 	shift 2
-	dev=$(emu_devnode "$name") || { fail "pamp-conform on $name: no device node"; return 1; }
+	what="pamp-conform${*:+ $*} on $name"
+	dev=$(emu_devnode "$name") || { fail "$what: no device node"; return 1; }
 	pad=$(ini_value "$model" pad_db)
 	out=/tmp/conform-$name.log
 	pamp-conform --ctl "/run/emu-$name.sock" --device "$dev" \
@@ -61,9 +64,9 @@ conform() {
 		tee "$out"
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" -eq 0 ]; then
-		ok "pamp-conform $* on $name ($dev): $(sed -n 's/^# \(.* checks, .*\)/\1/p' "$out")"
+		ok "$what ($dev): $(sed -n 's/^# \(.* checks, .*\)/\1/p' "$out")"
 	else
-		fail "pamp-conform $* on $name ($dev) exits $rc" \
+		fail "$what ($dev) exits $rc" \
 			"$(grep '^not ok' "$out" | head -n 20)" \
 			"$(sed -n 's/^# \(.* checks, .*\)/\1/p' "$out")"
 	fi
@@ -105,16 +108,17 @@ channel_peak() {
 # levels_match NAME WHAT: every channel of the last recording peaks where
 # the emulator says, within TOL_DB.
 levels_match() {
-	local name=$1 what=$2 n i exp got bad= table=
+	local name=$1 what=$2 n i exp got bad= table= line
 	n=$(emu "$name" get device.num_inputs)
 	for i in $(seq 1 "$n"); do
 		exp=$(emu "$name" get "in$i.expected_peak_dbfs")
 		got=$(channel_peak "$name" "$i")
-		table="$table
-input $i: expected $exp dBFS, recorded ${got:-nothing} dBFS"
+		line="input $i: expected $exp dBFS, recorded ${got:-nothing} dBFS"
+		table="${table:+$table
+}$line"
 		within "$TOL_DB" "${got:-x}" "$exp" || bad=1
 	done
-	echo "# $name $what:$(printf '%s' "$table" | tr '\n' ';' | sed 's/;/; /g')"
+	echo "# $name $what: $(printf '%s' "$table" | tr '\n' ';' | sed 's/;/; /g')"
 	if [ -z "$bad" ]; then
 		ok "capture $name $what: all $n inputs peak where the emulator says (+-$TOL_DB dB)"
 	else
@@ -222,6 +226,39 @@ if [ "${1:-}" = --capture ]; then
 	echo "# $(emu "k-$m" counters | grep -E '^(iso|connections)' | tr '\n' ' ')"
 	check "$m: it unplugs" emu_unplug "k-$m"
 	emu_stop "k-$m"
+	finish
+fi
+
+# --with-driver MODEL: our kernel driver binds the Preamp Control interface
+# first; pamp-conform must detach it (usbfs) and then find the device as
+# the driver left it.
+_bound_to() {
+	[ "$(basename "$(readlink "$1/driver" 2>/dev/null)")" = "$2" ]
+}
+_pc_intf() {
+	local d
+	for d in "$1":1.*; do
+		[ "$(cat "$d/bInterfaceClass" 2>/dev/null)" = ff ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+if [ "${1:-}" = --with-driver ]; then
+	m=${2:-quad}
+	file=$EMU_MODELS/$m.ini
+	check "snd-usb-preamp loads" load_module snd-usb-preamp || finish
+	check "$m: the emulator starts" emu_start "w-$m" "$file" || finish
+	check "$m: it plugs in" emu_plug "w-$m" || finish
+	intf=$(_pc_intf "$(emu_usb "w-$m")")
+	check "$m: snd-usb-preamp binds the Preamp Control interface" \
+		wait_until 20 _bound_to "$intf" snd-usb-preamp
+	conform "w-$m" "$file" --only requests,stall
+	if _bound_to "$intf" snd-usb-preamp; then
+		fail "$m: pamp-conform detached snd-usb-preamp" "still bound: $intf"
+	else
+		ok "$m: pamp-conform detached snd-usb-preamp (bound now: $(basename "$(readlink "$intf/driver" 2>/dev/null)" 2>/dev/null))"
+	fi
+	check "$m: it unplugs" emu_unplug "w-$m"
+	emu_stop "w-$m"
 	finish
 fi
 

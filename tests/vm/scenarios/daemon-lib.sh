@@ -44,6 +44,17 @@ _pd_users() {
 
 _pd_dbus() {
 	mkdir -p /run/dbus /var/lib/dbus /etc/dbus-1/system.d
+	# the polkit stand-in of daemon-polkit.sh may own polkit's name
+	cat >/etc/dbus-1/system.d/pa-polkit-stub.conf <<-'EOF'
+	<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+	 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+	<busconfig>
+	  <policy user="root"><allow own="org.freedesktop.PolicyKit1"/></policy>
+	  <policy context="default">
+	    <allow send_destination="org.freedesktop.PolicyKit1"/>
+	  </policy>
+	</busconfig>
+	EOF
 	[ -s /etc/machine-id ] || echo 0123456789abcdef0123456789abcdef >/etc/machine-id
 	cp /etc/machine-id /var/lib/dbus/machine-id
 	dbus-daemon --system --fork --nopidfile >/tmp/dbus.log 2>&1 &&
@@ -118,10 +129,15 @@ _pd_name_gone() {
 	! _pd_name_owned
 }
 
-# the name has an owner (busctl list also shows it as activatable)
+# has_owner NAME: the name has an owner on the system bus (not just an
+# activation file)
+has_owner() {
+	[ "$(busctl --system call org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus NameHasOwner s "$1" 2>/dev/null)" = "b true" ]
+}
+
 _pd_name_owned() {
-	busctl --system list --no-legend |
-		awk -v n="$PD_BUS" '$1 == n && $2 != "-" { f = 1 } END { exit !f }'
+	has_owner "$PD_BUS"
 }
 
 # "--": a negative number is an argument, not an option

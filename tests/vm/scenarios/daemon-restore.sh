@@ -24,13 +24,18 @@ plug() {
 # (check runs its command in a subshell: the card is looked up here)
 plug_in() {
 	check "$1" plug || { pd_log; finish; }
+	wait_until 10 pd_card_of quad
 	PD_CARD=$(pd_card_of quad)
+	[ -n "$PD_CARD" ] || fail "the preamp card of the quad is found" "$(cat /proc/asound/cards)"
 }
 unplug() {
 	emu_unplug quad && wait_until 15 plugged 0
 }
 guard_lifted() {
-	! amixer -c "$PD_CARD" contents | grep -A1 "Phantom Power" | grep -q 'access=..-i'
+	local c
+	c=$(amixer -c "$PD_CARD" contents) || return 1
+	printf '%s\n' "$c" | grep -q "Phantom Power" || return 1
+	! printf '%s\n' "$c" | grep -A1 "Phantom Power" | grep -q 'access=..i'
 }
 # the key of the Nth device in plug-in order
 dev_key() {

@@ -1,7 +1,7 @@
 #!/bin/bash
-# A USB reset (usbfs USBDEVFS_RESET) and a system suspend/resume cycle
-# (pm_test): the driver puts its settings back with one SET_ALL_STATE and
-# confirms them with one GET_ALL_STATE, and the card carries on.
+# A USB reset (usbfs USBDEVFS_RESET): the driver puts its settings back with
+# one SET_ALL_STATE and confirms them with one GET_ALL_STATE, and the card
+# carries on.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/driver-lib.sh
@@ -11,6 +11,14 @@ GAIN3="Line In 3 Gain Capture Volume"
 # The settings the test makes, as the device reports them.
 device_settings() {
 	emu quad state | grep -E '^in[0-9]\.(gain|switches)='
+}
+
+# name=value of every control but the (volatile) meters.
+settings_controls() {
+	amixer -c "$PAMP_CARD" contents | awk '
+		/^numid=/ { name = $0; sub(/.*name=/, "", name); next }
+		/access=..-v/ { name = ""; next }
+		/^  : values=/ && name != "" { print name $0 }'
 }
 
 check "snd-usb-preamp loads" pamp_load phantom_guard_ms=0 || finish
@@ -24,7 +32,7 @@ amixer -q -c "$PAMP_CARD" cset name="Line In 1-2 Phantom Power Capture Switch" o
 amixer -q -c "$PAMP_CARD" cset name="Line In 4 Level Capture Enum" Line
 sleep 0.5
 want=$(device_settings)
-controls=$(amixer -c "$PAMP_CARD" contents | grep -v 'Level Meter\|Clip Count' | grep ': values=')
+controls=$(settings_controls)
 
 # ---- USB reset.
 kmsg_mark
@@ -36,37 +44,18 @@ echo "# reset: $t; kernel: $(kmsg_since | grep -v '^$' | tail -n 4 | tr '\n' ' '
 check_eq "the reset costs one SET_ALL_STATE and one GET_ALL_STATE" \
 	"GET_ALL_STATE=1 SET_ALL_STATE=1" "$t"
 check_eq "the device has the settings after the reset" "$want" "$(device_settings)"
-check_eq "the controls are unchanged" "$controls" \
-	"$(amixer -c "$PAMP_CARD" contents | grep -v 'Level Meter\|Clip Count' | grep ': values=')"
+check_eq "the controls are unchanged" "$controls" "$(settings_controls)"
 check "the card works after the reset" ctlraw "$PAMP_CARD" write "$GAIN3" 101
 check_eq "... the write reaches the device" 40.5 "$(emu_key quad in3.gain_db)"
 emu quad knob 4 gain 30 >/dev/null
 check "... and notifications still arrive" \
 	wait_until 10 sh -c "[ \"\$(ctlraw $PAMP_CARD read 'Line In 4 Gain Capture Volume')\" = 80 ]"
 
-# ---- System suspend and resume, through the PM core's test mode: every
-# device is suspended and resumed, the machine does not sleep.
-want=$(device_settings)
-if [ -w /sys/power/pm_test ] && grep -q freeze /sys/power/state; then
-	kmsg_mark
-	traffic_mark quad
-	echo devices >/sys/power/pm_test
-	echo freeze >/sys/power/state 2>/tmp/pm.log
-	echo "# suspend: exit status $?, $(cat /tmp/pm.log)"
-	echo none >/sys/power/pm_test
-	sleep 2
-	t=$(traffic quad)
-	echo "# suspend/resume: $t; kernel: $(kmsg_since | grep -i 'preamp\|PM:\|suspend\|resume' | tail -n 6 | tr '\n' ' ')"
-	check_eq "suspend/resume costs one SET_ALL_STATE and one GET_ALL_STATE" \
-		"GET_ALL_STATE=1 SET_ALL_STATE=1" "$t"
-	check_eq "the device has the settings after resume" "$want" "$(device_settings)"
-	check "the card works after resume" ctlraw "$PAMP_CARD" write "$GAIN3" 90
-	emu quad knob 4 gain 31 >/dev/null
-	check "... and notifications still arrive" \
-		wait_until 10 sh -c "[ \"\$(ctlraw $PAMP_CARD read 'Line In 4 Gain Capture Volume')\" = 82 ]"
-else
-	echo "# no /sys/power/pm_test with freeze on this kernel: suspend not tested"
-fi
+# System suspend cannot be tested here: vhci-hcd refuses to suspend while a
+# USB/IP device is attached ("We have 1 active connection. Do not
+# suspend"), and the PM core then never reaches the device. resume and
+# reset_resume run the same code as post_reset above (notify start, one
+# SET_ALL_STATE, one GET_ALL_STATE, events, notify enable).
 
 check "quad unplugs" emu_unplug quad
 emu_stop quad

@@ -1,0 +1,122 @@
+# Library of the full-system scenarios, sourced by each of them
+# (`. /usr/local/lib/preamp-system/lib.sh`). Scenarios run as root under bash
+# from preamp-system-test.service, after multi-user.target, on a Debian 12
+# system booted with systemd (tests/system/README.md).
+#
+# It is the VM test bed's library (tests/vm/guest/lib.sh: ok, fail, check,
+# check_eq, wait_until, kmsg_mark/kmsg_since, load_module, the emu_*
+# helpers for preamp-emu over USB/IP) with these differences and additions:
+#
+#   note TEXT...               an information line (`# TEXT`), not counted
+#   finish                     tally, end marker, journal to the host, power off
+#   reboot_and_continue        keeps the tally, reboots the same disk; the
+#                              scenario runs again with SYSTEM_BOOT one higher
+#   SYSTEM_BOOT                1 at the first boot, 2 after one reboot, ...
+#   wait_boot_finished [S]     until `systemctl is-system-running` settles;
+#                              prints the state (running, degraded, ...)
+#   unit_state UNIT            ActiveState (active, inactive, failed, ...)
+#   unit_journal UNIT [N]      the unit's last N journal lines of this boot
+#   failed_units_report        the failed units with their journal tails
+#   prebuilt_module_install    snd-usb-preamp.ko of this build into
+#                              /lib/modules/$(uname -r)/updates, depmod
+#   installed PATH             whether the `make install` tree had PATH
+#
+# Emulated devices: preamp-emu and its tools are in
+# /usr/local/lib/preamp-system/bin (on PATH), the model files in
+# /usr/local/lib/preamp-system/models. Nothing of the test bed lives outside
+# /usr/local/lib/preamp-system, /var/lib/preamp-system and the units in
+# /etc/systemd/system named preamp-system-*, so that a scenario can check
+# what `make install` and `make uninstall` leave.
+
+SYSTEM_DIR=/usr/local/lib/preamp-system
+SYSTEM_STATE=/var/lib/preamp-system
+
+# shellcheck source=../../vm/guest/lib.sh
+. "$SYSTEM_DIR/vm-lib.sh"
+
+PATH=$SYSTEM_DIR/bin:$PATH
+export PATH
+EMU_MODELS=$SYSTEM_DIR/models
+SYSTEM_BOOT=$(cat "$SYSTEM_STATE/boot" 2>/dev/null || echo 1)
+VM_SCENARIO=$(cat "$SYSTEM_DIR/scenario" 2>/dev/null || echo "$VM_SCENARIO")
+
+# The tally of the earlier boots of this run.
+if [ -f "$SYSTEM_STATE/tally" ]; then
+	read -r VM_PASS VM_FAIL <"$SYSTEM_STATE/tally"
+fi
+
+note() {
+	printf '# %s\n' "$*"
+}
+
+# Journal of this boot and the whole kernel log to the host (ttyS2), then
+# the end marker.
+_system_flush_logs() {
+	{
+		printf '==== journal of boot %s ====\n' "$SYSTEM_BOOT"
+		journalctl -b --no-pager -o short-monotonic 2>&1
+	} >/dev/ttyS2 2>/dev/null || true
+	sync
+}
+
+finish() {
+	printf 'guest: %d passed, %d failed\n' "$VM_PASS" "$VM_FAIL"
+	: >/run/preamp-system-finished
+	_system_flush_logs
+	printf '==== preamp-system end of %s (status %d) ====\n' "$VM_SCENARIO" \
+		$((VM_FAIL > 0))
+	systemctl --no-block poweroff
+	exit $((VM_FAIL > 0))
+}
+
+reboot_and_continue() {
+	echo "$VM_PASS $VM_FAIL" >"$SYSTEM_STATE/tally"
+	sync
+	: >/run/preamp-system-finished
+	_system_flush_logs
+	printf '==== preamp-system reboot after boot %s of %s ====\n' \
+		"$SYSTEM_BOOT" "$VM_SCENARIO"
+	systemctl --no-block reboot
+	exit 0
+}
+
+# wait_boot_finished [TIMEOUT_S]: waits until the boot has no more jobs,
+# prints the system state. Status 0 only for `running`.
+wait_boot_finished() {
+	local t=${1:-600} state
+	state=$(timeout "$t" systemctl is-system-running --wait 2>/dev/null)
+	[ -n "$state" ] || state=$(systemctl is-system-running 2>/dev/null)
+	echo "$state"
+	[ "$state" = running ]
+}
+
+unit_state() {
+	systemctl show -P ActiveState "$1" 2>/dev/null
+}
+
+unit_journal() {
+	journalctl -b --no-pager -o short-monotonic -n "${2:-40}" -u "$1" 2>&1
+}
+
+failed_units_report() {
+	local u
+	systemctl --failed --no-legend --plain --no-pager 2>&1
+	for u in $(systemctl --failed --no-legend --plain --no-pager 2>/dev/null | awk '{ print $1 }'); do
+		echo "--- $u:"
+		systemctl status --no-pager -n 0 "$u" 2>&1 | sed -n '1,6p'
+		unit_journal "$u" 15
+	done
+}
+
+prebuilt_module_install() {
+	local ko=$SYSTEM_DIR/modules/snd-usb-preamp.ko dir
+	dir=/lib/modules/$(uname -r)/updates
+	[ -f "$ko" ] || { echo "no prebuilt module in $SYSTEM_DIR/modules" >&2; return 1; }
+	mkdir -p "$dir"
+	cp "$ko" "$dir/"
+	depmod -a
+}
+
+installed() {
+	grep -qxF "$1" "$SYSTEM_DIR/installed-files" 2>/dev/null
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# Scenario 2: the driver the way users get it, through DKMS. `make install`
+# put the module's sources under /usr/src/snd-usb-preamp-<version>/ with
+# dkms.conf; `dkms install` builds and installs it for the running kernel
+# with the headers package, `modprobe` loads it, and udev loads it by itself
+# when an interface is plugged in. `dkms remove` takes it away again.
+set -u
+. /usr/local/lib/preamp-system/lib.sh
+
+kver=$(uname -r)
+src=$(ls -d /usr/src/snd-usb-preamp-* 2>/dev/null | head -n1)
+if [ -z "$src" ]; then
+	fail "make install put the driver's DKMS sources in /usr/src/snd-usb-preamp-<version>" \
+		"/usr/src: $(ls /usr/src | tr '\n' ' ')"
+	finish
+fi
+ver=${src#/usr/src/snd-usb-preamp-}
+ok "make install put the driver's DKMS sources in $src"
+check_eq "dkms.conf names the same version as the directory" "$ver" \
+	"$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$src/dkms.conf")"
+check "the sources have the protocol header with them" \
+	test -f "$src/include/preamp-protocol.h"
+check "the headers of the running kernel are installed" \
+	test -e "/lib/modules/$kver/build/Makefile"
+
+t0=$SECONDS
+out=$(dkms install "snd-usb-preamp/$ver" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ]; then
+	ok "dkms install snd-usb-preamp/$ver builds and installs it ($((SECONDS - t0)) s)"
+else
+	fail "dkms install snd-usb-preamp/$ver builds and installs it" \
+		"exit status: $rc" "$(printf '%s\n' "$out" | tail -n 30)" \
+		"$(tail -n 40 "/var/lib/dkms/snd-usb-preamp/$ver/build/make.log" 2>/dev/null)"
+	finish
+fi
+status=$(dkms status "snd-usb-preamp/$ver" 2>&1)
+note "dkms status: $status"
+check "dkms status: installed for $kver" \
+	bash -c "dkms status snd-usb-preamp/$ver -k $kver | grep -q ': installed'"
+path=$(modinfo -n snd-usb-preamp 2>&1)
+if [[ $path == */modules/$kver/updates/dkms/* ]]; then
+	ok "modprobe will load the DKMS build ($path)"
+else
+	fail "modprobe will load the DKMS build" "modinfo -n: $path"
+fi
+
+check "modprobe snd-usb-preamp loads it" modprobe snd-usb-preamp
+check "snd-usb-preamp is loaded" module_loaded snd-usb-preamp
+note "taint flags: $(cat /proc/sys/kernel/tainted)"
+check "modprobe -r unloads it" modprobe -r snd-usb-preamp
+
+# Plugged in, udev loads the driver from its modalias: nothing else does.
+if command -v preamp-emu >/dev/null; then
+	check "usbip's vhci-hcd loads" load_usbip || finish
+	check "the quad emulator starts" emu_start quad quad || finish
+	check "the quad interface plugs in" emu_plug quad || finish
+	if wait_until 60 emu_card quad USB-Preamp; then
+		ok "udev loaded snd-usb-preamp for it: card $(emu_card quad USB-Preamp)"
+	else
+		fail "udev loaded snd-usb-preamp for it" "$(cat /proc/asound/cards)" \
+			"modules: $(lsmod | grep -E '^snd_usb' | awk '{ print $1 }' | tr '\n' ' ')"
+	fi
+	check "the quad interface unplugs" emu_unplug quad
+	emu_stop quad
+	wait_until 30 modprobe -r snd-usb-preamp
+else
+	note "preamp-emu is not built: the plug-in part is skipped"
+fi
+
+check "dkms remove takes it away" dkms remove "snd-usb-preamp/$ver" --all
+check "no snd-usb-preamp module is left for $kver" \
+	bash -c "! modinfo -n snd-usb-preamp"
+
+finish

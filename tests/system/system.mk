@@ -1,0 +1,64 @@
+# Full-system tests: a Debian 12 system with systemd under QEMU, the project
+# installed in it by `make install` (tests/system/README.md). Included by
+# the top-level Makefile (B, MAKE and the install targets come from there).
+#
+#   make check-system                   every SYSTEM_SCENARIOS
+#   make system-run SYSTEM_SCENARIO=boot [SYSTEM_ARGS=...]
+#   make system-shell                   root shell in the installed system
+#   make system-image                   build (or reuse) the cached image
+#   make system-root                    the installed tree the VM gets
+#
+# Other fragments add scenarios with `SYSTEM_SCENARIOS += NAME`; boot runs
+# first.
+
+SYSTEM_DIR      := tests/system
+SYSTEM_TIMEOUT  ?= 1200
+SYSTEM_SCENARIO ?= boot
+SYSTEM_ARGS     ?=
+SYSTEM_SCENARIOS += dkms
+SYSTEM_RUN_SCENARIOS = boot $(filter-out boot,$(SYSTEM_SCENARIOS))
+SYSTEM_ROOT     := $(abspath $(B))/system/root
+
+# What installs the project the way a user does, into DESTDIR: the
+# top-level `install` once there is one; until then its parts.
+ifeq ($(shell grep -qs '^install:' Makefile && echo yes),yes)
+SYSTEM_INSTALL_TARGETS ?= install
+SYSTEM_DKMS_SOURCE ?=
+else
+SYSTEM_INSTALL_TARGETS ?= install-daemon install-preampctl
+SYSTEM_DKMS_SOURCE ?= yes
+endif
+# Extra variables for that install, e.g. PREFIX=/usr (the default is the
+# Makefile's own, as for a user's `make install`).
+SYSTEM_INSTALL_FLAGS ?=
+
+.PHONY: check-system system-run system-shell system-image system-root
+
+system-image:
+	@$(SYSTEM_DIR)/image.sh build >/dev/null
+	@$(SYSTEM_DIR)/image.sh info
+
+system-root: user kernel
+	rm -rf $(SYSTEM_ROOT)
+	$(MAKE) --no-print-directory $(SYSTEM_INSTALL_TARGETS) \
+		DESTDIR=$(SYSTEM_ROOT) $(SYSTEM_INSTALL_FLAGS)
+	$(if $(SYSTEM_DKMS_SOURCE),$(MAKE) --no-print-directory -C kernel \
+		dkms-source DESTDIR=$(SYSTEM_ROOT))
+
+# Each run writes $(B)/results/system-SCENARIO.txt; a failure does not stop
+# the others, but fails the target at the end.
+check-system: system-root
+	@failed=""; \
+	for s in $(SYSTEM_RUN_SCENARIOS); do \
+		PREAMP_BUILD=$(abspath $(B)) $(SYSTEM_DIR)/run.sh \
+			--timeout $(SYSTEM_TIMEOUT) --root $(SYSTEM_ROOT) $$s || \
+			failed="$$failed $$s"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "check-system: failed:$$failed"; exit 1; fi
+
+system-run: system-root
+	PREAMP_BUILD=$(abspath $(B)) $(SYSTEM_DIR)/run.sh --timeout $(SYSTEM_TIMEOUT) \
+		--root $(SYSTEM_ROOT) $(SYSTEM_SCENARIO) $(SYSTEM_ARGS)
+
+system-shell: system-root
+	PREAMP_BUILD=$(abspath $(B)) $(SYSTEM_DIR)/run.sh --root $(SYSTEM_ROOT) --shell
