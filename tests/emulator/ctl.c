@@ -395,6 +395,19 @@ static int cmd_reset(struct cmd_ctx *c)
 	return 0;
 }
 
+static int cmd_clip(struct cmd_ctx *c)
+{
+	unsigned int in;
+
+	if (parse_input(c->d, c->argv[0], &in, c->r))
+		return -EINVAL;
+	if (!(c->d->desc.inputs[in].caps & PAMP_CAP_METER))
+		return fail(c->r, "input %s has no meter to clip", c->argv[0]);
+	emu_dev_catch_up(c->d, c->now_ns);
+	emu_dev_force_clip(c->d, in);
+	return 0;
+}
+
 static int cmd_unplug(struct cmd_ctx *c)
 {
 	const struct emu_ctl_hooks *h = c->ctl->hooks;
@@ -629,6 +642,7 @@ static const struct command commands[] = {
 	{ "knob", 3, 3, "knob IN gain DB | knob IN SWITCH on|off", cmd_knob },
 	{ "source", 3, 3, "source IN silence|sine|speech LEVEL", cmd_source },
 	{ "reset", 0, 0, "reset", cmd_reset },
+	{ "clip", 1, 1, "clip IN", cmd_clip },
 	{ "unplug", 0, 0, "unplug", cmd_unplug },
 	{ "fault", 1, MAX_WORDS, "fault WHAT ...", cmd_fault },
 	{ NULL, 0, 0, NULL, NULL }

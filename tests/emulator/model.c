@@ -310,6 +310,25 @@ static void fill_info(const struct emu_dev *d, struct pamp_info *info)
 	}
 }
 
+/*
+ * A group number that makes input's phantom group non-consecutive: the
+ * group of an input at least two away. Without any group to join, an
+ * unknown number is the best lie there is (a group of one is legal).
+ */
+static uint8_t split_group(const struct emu_dev *d, unsigned int input)
+{
+	for (unsigned int j = 0; j < d->desc.num_inputs; j++) {
+		uint8_t g = d->desc.inputs[j].phantom_group;
+
+		if (g && (j + 1 < input || j > input + 1) &&
+		    (input == 0 || d->desc.inputs[input - 1].phantom_group != g) &&
+		    (input + 1 >= d->desc.num_inputs ||
+		     d->desc.inputs[input + 1].phantom_group != g))
+			return g;
+	}
+	return 0xff;
+}
+
 static void fill_input_info(const struct emu_dev *d, unsigned int input,
 			    struct pamp_input_info *ii)
 {
@@ -342,8 +361,7 @@ static void fill_input_info(const struct emu_dev *d, unsigned int input,
 		ii->gain_step = htole16(1);
 		break;
 	case EMU_BAD_INPUT_GROUP_SPLIT:
-		/* a group number that the neighbours do not share */
-		ii->phantom_group = 0xff;
+		ii->phantom_group = split_group(d, input);
 		break;
 	case EMU_BAD_INPUT_LABEL_NO_NUL:
 		memset(ii->label, 'X', PAMP_LABEL_LEN);
@@ -607,6 +625,14 @@ int emu_dev_knob_switch(struct emu_dev *d, unsigned int input,
 	if (d->in[input].switches != old)
 		d->pending_changed |= 1u << input;
 	return 0;
+}
+
+void emu_dev_force_clip(struct emu_dev *d, unsigned int input)
+{
+	if (input >= d->desc.num_inputs)
+		return;
+	d->in[input].meter.clip_count++;
+	d->in[input].meter.clipped = true;
 }
 
 /* ---- notifications ---- */

@@ -164,6 +164,8 @@ ssize_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
 int emu_dev_knob_gain(struct emu_dev *d, unsigned int input, int16_t gain);
 int emu_dev_knob_switch(struct emu_dev *d, unsigned int input,
 			unsigned int sw, bool on);
+/* One clip event on input, as if its signal had clipped once. */
+void emu_dev_force_clip(struct emu_dev *d, unsigned int input);
 
 /* Audio: bring the timeline up to now (meters follow). */
 void emu_dev_catch_up(struct emu_dev *d, uint64_t now_ns);

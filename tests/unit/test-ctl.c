@@ -217,6 +217,16 @@ static void unplug_asks_the_transport(void **state)
 	assert_true(run(f, "unplug") < 0);
 }
 
+static void clip_counts_one_event(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(run(f, "clip 2"), 0);
+	assert_int_equal(f->dev.in[1].meter.clip_count, 1);
+	assert_true(f->dev.in[1].meter.clipped);
+	assert_true(run(f, "clip 5") < 0);
+}
+
 static void reset_notifies(void **state)
 {
 	struct fixture *f = *state;
@@ -291,6 +301,7 @@ int main(void)
 		T(faults_set_what_they_say),
 		T(counters_count_requests_and_reset),
 		T(unplug_asks_the_transport),
+		T(clip_counts_one_event),
 		T(reset_notifies),
 		T(bad_lines_are_refused_and_change_nothing),
 		T(an_overlong_line_is_refused),

@@ -620,10 +620,11 @@ static void fault_bad_input_info_lies_as_asked(void **state)
 	assert_true(((int16_t)le16toh(ii.gain_max) - (int16_t)le16toh(ii.gain_min)) /
 		    le16toh(ii.gain_step) > PAMP_MAX_GAIN_STEPS);
 
-	d->faults.bad_input[1] = EMU_BAD_INPUT_GROUP_SPLIT;
-	req_in(d, PAMP_REQ_GET_INPUT_INFO, 1, 32, (uint8_t *)&ii);
-	assert_int_not_equal(ii.phantom_group, 1);
-	assert_int_not_equal(ii.phantom_group, 0);
+	/* input 4 claims the group of inputs 1-2: 1, 2, 4 is not consecutive */
+	d->faults.bad_input[3] = EMU_BAD_INPUT_GROUP_SPLIT;
+	req_in(d, PAMP_REQ_GET_INPUT_INFO, 3, 32, (uint8_t *)&ii);
+	assert_int_equal(ii.phantom_group, 1);
+	d->faults.bad_input[3] = EMU_BAD_INPUT_NONE;
 
 	d->faults.bad_input[1] = EMU_BAD_INPUT_LABEL_NO_NUL;
 	req_in(d, PAMP_REQ_GET_INPUT_INFO, 1, 32, (uint8_t *)&ii);

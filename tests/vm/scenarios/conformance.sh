@@ -255,7 +255,8 @@ if [ "${1:-}" = --with-driver ]; then
 	if _bound_to "$intf" snd-usb-preamp; then
 		fail "$m: pamp-conform detached snd-usb-preamp" "still bound: $intf"
 	else
-		ok "$m: pamp-conform detached snd-usb-preamp (bound now: $(basename "$(readlink "$intf/driver" 2>/dev/null)" 2>/dev/null))"
+		now=$(readlink "$intf/driver" 2>/dev/null)
+		ok "$m: pamp-conform detached snd-usb-preamp (the interface is now ${now:+bound to }$(basename "${now:-unbound}"))"
 	fi
 	check "$m: it unplugs" emu_unplug "w-$m"
 	emu_stop "w-$m"

@@ -74,6 +74,8 @@ pd_setup() {
 	check "the system bus starts with preampd's policy" _pd_dbus || finish
 	check "systemd-udevd starts" _pd_udev || finish
 	check "snd-usb-preamp loads" load_module snd-usb-preamp || finish
+	# ours, not the installed sample: explicit directories
+	pd_config
 }
 
 # The daemon's configuration for the scenarios (the installed profiles).
@@ -93,7 +95,6 @@ _pd_owned() {
 }
 
 pd_start() {
-	[ -f "$PD_CONF" ] || pd_config
 	: >"$PD_LOG.new"
 	chown preampd "$PD_LOG.new"
 	cat "$PD_LOG.new" >>"$PD_LOG" 2>/dev/null

@@ -158,7 +158,7 @@ for i in $(seq 1000); do
 	fi
 done | amixer -q -c "$PD_CARD" -s
 rm -f /run/preampd.pid
-check "the daemon was killed mid-burst" _pd_gone "$pid"
+check "the daemon was killed mid-burst" wait_until 5 _pd_gone "$pid"
 check_eq "the device went on to the end of the burst" 0 "$(emu quad get in3.gain_db)"
 check_eq "the state file is whole" "1" "$(grep -c '^# end of state$' "$PD_STATE/$KEY.state")"
 check "no temporary file is left but the one being written" sh -c "[ \$(ls -A $PD_STATE | grep -c tmp) -le 1 ]"
