@@ -19,3 +19,6 @@ $(B)/bin/pamp-level: $(LEVEL_OBJS)
 $(CONFORM_OBJS): CFLAGS += -pthread
 
 USER_BINS += $(B)/bin/pamp-conform $(B)/bin/pamp-level
+
+# The emulator's conformance test and capture check, in the VM
+VM_SCENARIOS += conformance emulator-smoke
