@@ -16,9 +16,15 @@ $(B)/bin/pamp-level: $(LEVEL_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
 
+SHOW_OBJS := $(addprefix $(B)/obj/$(CONFORM_DIR)/, pamp-show.o usbfs.o validate.o)
+
+$(B)/bin/pamp-show: $(SHOW_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread
+
 $(CONFORM_OBJS): CFLAGS += -pthread
 
-USER_BINS += $(B)/bin/pamp-conform $(B)/bin/pamp-level
+USER_BINS += $(B)/bin/pamp-conform $(B)/bin/pamp-level $(B)/bin/pamp-show
 
 # The emulator's conformance test and capture check, in the VM
 VM_SCENARIOS += conformance emulator-smoke

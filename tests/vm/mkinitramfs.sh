@@ -28,7 +28,7 @@ HOST_FILES=(
 	bash setpriv
 	kmod modprobe insmod rmmod lsmod modinfo depmod
 	amixer alsactl arecord aplay /usr/share/alsa
-	usbip usbipd
+	usbip usbipd lsusb
 	# the daemon's scenarios: a system bus and udev with Debian's rules
 	dbus-daemon busctl /usr/share/dbus-1
 	/usr/lib/systemd/systemd-udevd udevadm /usr/lib/udev/rules.d

@@ -34,7 +34,7 @@ else
 		"$(tail -n 40 "/var/lib/dkms/snd-usb-preamp/$ver/build/make.log" 2>/dev/null)"
 	finish
 fi
-status=$(dkms status "snd-usb-preamp/$ver" 2>&1)
+status=$(dkms status "snd-usb-preamp/$ver" 2>/dev/null)
 note "dkms status: $status"
 check "dkms status: installed for $kver" \
 	bash -c "dkms status snd-usb-preamp/$ver -k $kver | grep -q ': installed'"
