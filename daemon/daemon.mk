@@ -173,7 +173,11 @@ uninstall-daemon:
 	@echo "$(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf and the state in /var/lib/preampd are kept."
 
 # An installed tree for the VM scenarios (daemon-*.sh): the test bed copies
-# $(B)/vm-root into the guest. The sanitized daemon goes to $(B)/bin.
+# $(B)/vm/root into the guest. The sanitized daemon and the polkit
+# stand-in go to $(B)/bin, which the guest gets too.
 .PHONY: vm-root-daemon
 vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub
-	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm-root PREFIX=/usr
+	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm/root PREFIX=/usr
+
+VM_SCENARIOS += daemon-basic daemon-restore daemon-polkit
+check-vm vm-run vm-shell: vm-root-daemon

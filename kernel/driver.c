@@ -125,6 +125,10 @@ static int pamp_read_inputs(struct pamp_dev *d)
 		if (bad & PAMP_BAD_LABEL)
 			dev_warn(d->dev, "input %u: label is not printable NUL-terminated UTF-8 (%*ph): using \"%s\"\n",
 				 i + 1, PAMP_LABEL_LEN, raw.label, d->in[i].label);
+		dev_dbg(d->dev, "input %u: \"%s\", caps %#x, gain %d..%d step %u (1/256 dB), phantom group %u\n",
+			i + 1, d->in[i].label, d->in[i].caps, d->in[i].gain_min,
+			d->in[i].gain_max, d->in[i].gain_step,
+			d->in[i].phantom_group);
 	}
 
 	left_out = pamp_check_groups(d->in, n);

@@ -7,6 +7,7 @@
 #   make system-shell                   root shell in the installed system
 #   make system-image                   build (or reuse) the cached image
 #   make system-root                    the installed tree the VM gets
+#   make system-selftest                the test bed counts right
 #
 # Other fragments add scenarios with `SYSTEM_SCENARIOS += NAME`; boot runs
 # first.
@@ -32,7 +33,8 @@ endif
 # Makefile's own, as for a user's `make install`).
 SYSTEM_INSTALL_FLAGS ?=
 
-.PHONY: check-system system-run system-shell system-image system-root
+.PHONY: check-system system-run system-shell system-image system-root \
+	system-selftest
 
 system-image:
 	@$(SYSTEM_DIR)/image.sh build >/dev/null
@@ -62,3 +64,8 @@ system-run: system-root
 
 system-shell: system-root
 	PREAMP_BUILD=$(abspath $(B)) $(SYSTEM_DIR)/run.sh --root $(SYSTEM_ROOT) --shell
+
+# The test bed checks itself: a scenario that misbehaves on purpose, in
+# each of its modes, must get the verdict it deserves (about ten minutes).
+system-selftest: system-root
+	PREAMP_BUILD=$(abspath $(B)) $(SYSTEM_DIR)/selftest.sh --root $(SYSTEM_ROOT)

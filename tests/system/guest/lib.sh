@@ -20,6 +20,8 @@
 #   prebuilt_module_install    snd-usb-preamp.ko of this build into
 #                              /lib/modules/$(uname -r)/updates, depmod
 #   installed PATH             whether the `make install` tree had PATH
+#   autologin_session USER     USER logged in on tty1 (an active local session)
+#   session_run USER CMD...    CMD run inside that session, as USER
 #
 # Emulated devices: preamp-emu and its tools are in
 # /usr/local/lib/preamp-system/bin (on PATH), the model files in
@@ -119,4 +121,105 @@ prebuilt_module_install() {
 
 installed() {
 	grep -qxF "$1" "$SYSTEM_DIR/installed-files" 2>/dev/null
+}
+
+# ---------------------------------------------------------------- sessions
+#
+# A user logged in on the local console (tty1, seat0), as a desktop user
+# is: polkit's allow_active rules apply to processes of that session. A
+# process that the test unit starts with runuser is in no session; one run
+# with session_run is in the user's login session.
+#
+#   autologin_session USER     creates USER if need be, logs USER in on tty1
+#                              (getty autologin) and waits until the session
+#                              is active and its agent answers
+#   session_run USER CMD...    runs CMD inside that session, as USER; prints
+#                              its output, returns its status (255: no answer
+#                              within 120 s)
+
+_session_dir() { echo "/run/preamp-session/$1"; }
+
+autologin_session() {
+	local user=$1 dir d
+	dir=$(_session_dir "$user")
+	if ! id "$user" >/dev/null 2>&1; then
+		useradd -m -s /bin/bash "$user" || return 1
+	fi
+	mkdir -p "$dir"
+	chown "$user:" "$dir"
+	chmod 0700 "$dir"
+	rm -f "$dir"/*
+	# The agent: started by the login shell on tty1, it runs the requests
+	# that session_run leaves in the directory.
+	cat >"$SYSTEM_DIR/session-agent" <<-'AGENT'
+	#!/bin/bash
+	dir=/run/preamp-session/$(id -un)
+	: >"$dir/ready"
+	while :; do
+		for req in "$dir"/*.req; do
+			[ -e "$req" ] || continue
+			base=${req%.req}
+			mv "$req" "$base.run"
+			rc=0
+			bash "$base.run" >"$base.out" 2>&1 </dev/null || rc=$?
+			echo "$rc" >"$base.rc.tmp"
+			mv "$base.rc.tmp" "$base.rc"
+		done
+		sleep 0.2
+	done
+	AGENT
+	chmod 0755 "$SYSTEM_DIR/session-agent"
+	d=/home/$user
+	grep -qs preamp-system "$d/.bash_profile" ||
+		printf '%s\n' '# preamp-system: the test bed runs commands in this session' \
+			'[ "$(tty)" = /dev/tty1 ] && exec /usr/local/lib/preamp-system/session-agent' \
+			'[ -f ~/.profile ] && . ~/.profile' >>"$d/.bash_profile"
+	chown "$user:" "$d/.bash_profile"
+	mkdir -p /etc/systemd/system/getty@tty1.service.d
+	printf '%s\n' '[Service]' 'ExecStart=' \
+		"ExecStart=-/sbin/agetty --autologin $user --noclear %I \$TERM" \
+		>/etc/systemd/system/getty@tty1.service.d/preamp-system-autologin.conf
+	systemctl daemon-reload
+	systemctl restart getty@tty1.service
+	if ! wait_until 120 test -e "$dir/ready"; then
+		echo "autologin_session: no session agent for $user on tty1 within 120 s" >&2
+		loginctl list-sessions --no-pager >&2
+		return 1
+	fi
+	if ! wait_until 30 _session_active "$user"; then
+		echo "autologin_session: the session of $user is not active" >&2
+		loginctl list-sessions --no-pager >&2
+		return 1
+	fi
+}
+
+_session_active() {
+	local s
+	for s in $(loginctl show-user "$1" -P Sessions 2>/dev/null); do
+		[ "$(loginctl show-session "$s" -P TTY)" = tty1 ] &&
+			[ "$(loginctl show-session "$s" -P Active)" = yes ] && return 0
+	done
+	return 1
+}
+
+session_run() {
+	local user=$1 dir n base rc
+	shift
+	dir=$(_session_dir "$user")
+	[ -e "$dir/ready" ] || { echo "session_run: no session of $user (autologin_session first)" >&2; return 255; }
+	n=$(cat /run/preamp-session/.n 2>/dev/null || echo 0)
+	echo $((n + 1)) >/run/preamp-session/.n
+	base=$dir/$n
+	printf '%q ' "$@" >"$base.tmp"
+	echo >>"$base.tmp"
+	chown "$user:" "$base.tmp"
+	mv "$base.tmp" "$base.req"
+	if ! wait_until 120 test -e "$base.rc"; then
+		echo "session_run: $* did not finish within 120 s" >&2
+		return 255
+	fi
+	cat "$base.out"
+	rc=$(cat "$base.rc")
+	rm -f "$base".*
+	return "$rc"
 }

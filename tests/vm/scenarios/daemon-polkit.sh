@@ -69,6 +69,21 @@ check_eq "alice is refused" "Call failed: Access denied" \
 check_eq "bob (audio) is allowed" "d 12" "$(pd_call_as bob "$in1" "$PD_BUS.Input" SetGain db 12 false)"
 check_eq "root is allowed" "d 13" "$(pd_call "$in1" "$PD_BUS.Input" SetGain db 13 false)"
 
+# a polkit that is installed but cannot start is not a missing one: the
+# call fails to spawn it, and everyone is refused, root too
+if [ -f /tmp/polkit-activation.service ]; then
+	cp /tmp/polkit-activation.service "$PD_POLKIT_ACTIVATION"
+	busctl --system call org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus ReloadConfig >/dev/null
+	check_eq "a polkit that fails to start refuses root" "Call failed: Access denied" \
+		"$(pd_call "$in1" "$PD_BUS.Input" SetGain db 14 false 2>&1 >/dev/null)"
+	check_eq "nothing changed" 13 "$(emu quad get in1.gain_db)"
+	check "preampd logged why" grep -q 'polkit failed: org.freedesktop.DBus.Error.Spawn' "$PD_LOG"
+	rm -f "$PD_POLKIT_ACTIVATION"
+else
+	echo "# skipped: no polkitd activation file to break"
+fi
+
 check "it unplugs" emu_unplug quad
 check "preampd stops" pd_stop TERM
 emu_stop quad
