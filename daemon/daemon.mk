@@ -12,9 +12,14 @@ SYSCONFDIR       ?= /etc
 SYSTEMDUNITDIR   ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR      ?= $(PREFIX)/lib/sysusers.d
 UDEVRULESDIR     ?= $(PREFIX)/lib/udev/rules.d
-DBUS_POLICYDIR   ?= $(DATADIR)/dbus-1/system.d
 DBUS_SERVICEDIR  ?= $(DATADIR)/dbus-1/system-services
-POLKIT_ACTIONDIR ?= $(DATADIR)/polkit-1/actions
+# dbus-daemon reads bus policies only from /usr/share/dbus-1/system.d and
+# /etc/dbus-1/system.d, and polkitd actions only from
+# /usr/share/polkit-1/actions: outside PREFIX=/usr these are the places
+# that work (unit files, udev rules, sysusers and activation files are
+# found under /usr/local too).
+DBUS_POLICYDIR   ?= $(if $(filter /usr,$(PREFIX)),$(DATADIR),$(SYSCONFDIR))/dbus-1/system.d
+POLKIT_ACTIONDIR ?= /usr/share/polkit-1/actions
 PREAMPD_PROFILEDIR ?= $(DATADIR)/preampd/profiles
 PREAMPD_VERSION  ?= 0.1
 

@@ -147,12 +147,16 @@ check "the daemon still runs" pd_running
 
 # a driver that attaches late: the card is there first, its preamp
 # controls come later, and preampd takes the device when they do
+# (udev's 80-drivers.rules would load the driver at plug-in: not by alias)
+mkdir -p /etc/modprobe.d
+echo "blacklist snd_usb_preamp" >/etc/modprobe.d/pd-late.conf
 check "snd-usb-preamp unloads" unload_module snd-usb-preamp
 check "it plugs in without our driver" emu_plug quad
 check "its audio card appears" wait_until 20 emu_card quad USB-Audio
 sleep 2
 check_eq "preampd ignores a card without preamp controls" 0 "$(pd_ndevices)"
 check "snd-usb-preamp loads again" load_module snd-usb-preamp
+rm -f /etc/modprobe.d/pd-late.conf
 check "the device appears when its controls do" wait_until 30 sh -c '[ "$(busctl --system get-property org.preampd.Preamp1 /org/preampd/Preamp1 org.preampd.Preamp1.Manager Devices | cut -d" " -f2)" = 1 ]'
 check_eq "its saved gain came back" 3 "$(emu quad get in1.gain_db)"
 check "it unplugs" emu_unplug quad
