@@ -25,7 +25,7 @@ INIH_LIBS   := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .SECONDARY:
-.PHONY: all check check-unit check-kernel check-vm demo deps bench clean kernel
+.PHONY: all check check-unit check-kernel check-vm demo deps bench clean kernel install uninstall
 all: user kernel
 
 # Each part's fragment adds its programs to USER_BINS and its cmocka
@@ -36,6 +36,7 @@ all: user kernel
 -include daemon/preampctl/preampctl.mk
 -include kernel/kernel.mk
 -include tests/vm/vm.mk
+-include tests/system/system.mk
 -include tests/unit/unit.mk
 
 user: $(USER_BINS)
@@ -52,12 +53,24 @@ check: deps
 	-$(MAKE) check-preampctl
 	-$(MAKE) check-kernel
 	-$(MAKE) check-vm
-	@tests/summary.sh $(B)/results unit preampctl-e2e kernel-checks $(VM_SCENARIOS)
+	-$(MAKE) check-system
+	@tests/summary.sh $(B)/results unit preampctl-e2e kernel-checks \
+		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%)
 
 demo: deps
 	$(MAKE) vm-kernels
 	$(MAKE) all
 	tests/vm/demo.sh
+
+# make install: everything a user's system needs, honouring DESTDIR, PREFIX
+# and sysconfdir. The module's sources go to /usr/src/snd-usb-preamp-VERSION
+# whatever the PREFIX, because DKMS looks only there; `dkms install` then
+# builds it for every kernel (README.md, "Installing").
+install: install-daemon install-preampctl
+	$(MAKE) -C kernel dkms-source DESTDIR=$(abspath $(DESTDIR))
+
+uninstall: uninstall-daemon uninstall-preampctl
+	rm -rf $(DESTDIR)/usr/src/snd-usb-preamp-$(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' kernel/dkms.conf)
 
 clean:
 	rm -rf $(B)

@@ -130,7 +130,8 @@ int pamp_card_register(struct pamp_dev *d)
 	if (ret)
 		dev_err(d->dev, "cannot register the sound card: %d\n", ret);
 	else
-		dev_dbg(d->dev, "card %d registered\n", d->card.snd->number);
+		dev_info(d->dev, "controls on card %d, a card of their own\n",
+			 d->card.snd->number);
 	return ret;
 }
 

@@ -21,11 +21,15 @@
  * Callbacks run under the card's controls_rwsem and never take
  * pamp_controls.lock; detaching removes each control with
  * snd_ctl_remove_id(), which waits for that rwsem, so once detached no
- * callback of ours runs or can start.
+ * callback of ours runs or can start. The card may be another driver's
+ * (snd-usb-audio's): attaching adds nothing there if one of our names is
+ * taken already.
  */
 
 #include <linux/bitops.h>
 #include <linux/kernel.h>
+#include <linux/rwsem.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 #include <sound/control.h>
 #include <sound/core.h>
@@ -362,17 +366,59 @@ void pamp_controls_cancel_guard(struct pamp_dev *d)
 
 /* Attach and detach */
 
-static int pamp_add(struct pamp_dev *d, const struct snd_kcontrol_new *tmpl,
+/*
+ * Attaching walks the control set twice with the same code: first only
+ * looking for a control of the same name already on the card (another
+ * driver's), then adding. So a clash leaves the card untouched.
+ */
+struct pamp_attach {
+	struct snd_card *card;
+	bool check;		/* look for clashes, add nothing */
+	char *clash;		/* the clashing name */
+	size_t clash_len;
+};
+
+static int pamp_clash(struct pamp_attach *at, const char *name)
+{
+	if (at->clash)
+		strscpy(at->clash, name, at->clash_len);
+	return -EEXIST;
+}
+
+static int pamp_check(struct pamp_attach *at,
+		      const struct snd_kcontrol_new *tmpl)
+{
+	struct snd_ctl_elem_id id = {
+		.iface = tmpl->iface,
+		.device = tmpl->device,
+		.subdevice = tmpl->subdevice,
+		.index = tmpl->index,
+	};
+	bool found;
+
+	strscpy(id.name, tmpl->name, sizeof(id.name));
+	/* 6.1 wants the rwsem for the lookup; later kernels lock inside */
+	down_read(&at->card->controls_rwsem);
+	found = snd_ctl_find_id(at->card, &id);
+	up_read(&at->card->controls_rwsem);
+	return found ? pamp_clash(at, tmpl->name) : 0;
+}
+
+static int pamp_add(struct pamp_dev *d, struct pamp_attach *at,
+		    const struct snd_kcontrol_new *tmpl,
 		    struct snd_kcontrol **slot)
 {
-	struct pamp_controls *pc = &d->controls;
 	struct snd_kcontrol *kctl;
 	int ret;
 
+	if (at->check)
+		return pamp_check(at, tmpl);
 	kctl = snd_ctl_new1(tmpl, d);
 	if (!kctl)
 		return -ENOMEM;
-	ret = snd_ctl_add(pc->card, kctl);	/* frees on error */
+	ret = snd_ctl_add(at->card, kctl);	/* frees on error */
+	if (ret == -EBUSY)	/* added since the check */
+		return pamp_clash(at, tmpl->name);
 	if (ret) {
 		dev_err(d->dev, "cannot add control \"%s\": %d\n", tmpl->name,
 			ret);
@@ -382,7 +428,8 @@ static int pamp_add(struct pamp_dev *d, const struct snd_kcontrol_new *tmpl,
 	return 0;
 }
 
-static int pamp_add_input(struct pamp_dev *d, unsigned int i)
+static int pamp_add_input(struct pamp_dev *d, struct pamp_attach *at,
+			  unsigned int i)
 {
 	struct pamp_controls *pc = &d->controls;
 	const struct pamp_input_desc *in = &d->in[i];
@@ -410,7 +457,7 @@ static int pamp_add_input(struct pamp_dev *d, unsigned int i)
 			.tlv.p = pc->gain_tlv[i],
 			.private_value = PAMP_PV(i, 0),
 		};
-		ret = pamp_add(d, &t, &pc->gain[i]);
+		ret = pamp_add(d, at, &t, &pc->gain[i]);
 		if (ret)
 			return ret;
 	}
@@ -445,14 +492,14 @@ static int pamp_add_input(struct pamp_dev *d, unsigned int i)
 		else
 			snprintf(name, sizeof(name), "Line In %u %s", i + 1,
 				 pamp_switch_names[sw]);
-		ret = pamp_add(d, &t, &pc->sw[i][sw]);
+		ret = pamp_add(d, at, &t, &pc->sw[i][sw]);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-static int pamp_add_meters(struct pamp_dev *d)
+static int pamp_add_meters(struct pamp_dev *d, struct pamp_attach *at)
 {
 	struct pamp_controls *pc = &d->controls;
 	static const struct snd_kcontrol_new meter = {
@@ -475,10 +522,10 @@ static int pamp_add_meters(struct pamp_dev *d)
 	};
 	int ret;
 
-	ret = pamp_add(d, &meter, &pc->meter);
+	ret = pamp_add(d, at, &meter, &pc->meter);
 	if (ret)
 		return ret;
-	return pamp_add(d, &clips, &pc->clips);
+	return pamp_add(d, at, &clips, &pc->clips);
 }
 
 static void pamp_remove(struct snd_card *card, struct snd_kcontrol **slot)
@@ -510,23 +557,47 @@ static void pamp_detach_locked(struct pamp_dev *d)
 	WRITE_ONCE(pc->card, NULL);
 }
 
-/* Put the whole control set on card (not yet registered, or live). */
-int pamp_controls_attach(struct pamp_dev *d, struct snd_card *card)
+static int pamp_add_all(struct pamp_dev *d, struct pamp_attach *at)
 {
-	struct pamp_controls *pc = &d->controls;
 	unsigned int i;
 	int ret = 0;
+
+	for (i = 0; i < d->info.num_inputs && !ret; i++)
+		ret = pamp_add_input(d, at, i);
+	if (!ret && (d->info.flags & PAMP_FLAG_METERS))
+		ret = pamp_add_meters(d, at);
+	return ret;
+}
+
+/*
+ * Put the whole control set on card (not yet registered, or live, ours or
+ * another driver's). If the card already has a control of one of our
+ * names, nothing is added, the name goes to clash (clash_len bytes) and
+ * the result is -EEXIST.
+ */
+int pamp_controls_attach(struct pamp_dev *d, struct snd_card *card,
+			 char *clash, size_t clash_len)
+{
+	struct pamp_controls *pc = &d->controls;
+	struct pamp_attach at = {
+		.card = card,
+		.check = true,
+		.clash = clash,
+		.clash_len = clash_len,
+	};
+	int ret;
 
 	mutex_lock(&pc->lock);
 	if (WARN_ON(pc->card)) {
 		ret = -EBUSY;
 		goto unlock;
 	}
+	ret = pamp_add_all(d, &at);
+	if (ret)
+		goto unlock;
+	at.check = false;
 	WRITE_ONCE(pc->card, card);
-	for (i = 0; i < d->info.num_inputs && !ret; i++)
-		ret = pamp_add_input(d, i);
-	if (!ret && (d->info.flags & PAMP_FLAG_METERS))
-		ret = pamp_add_meters(d);
+	ret = pamp_add_all(d, &at);
 	if (ret)
 		pamp_detach_locked(d);
 unlock:

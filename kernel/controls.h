@@ -36,7 +36,8 @@ struct pamp_controls {
 
 void pamp_controls_init(struct pamp_dev *d, unsigned int guard_ms);
 void pamp_controls_cancel_guard(struct pamp_dev *d);
-int pamp_controls_attach(struct pamp_dev *d, struct snd_card *card);
+int pamp_controls_attach(struct pamp_dev *d, struct snd_card *card,
+			 char *clash, size_t clash_len);
 void pamp_controls_detach(struct pamp_dev *d);
 void pamp_controls_changed(struct pamp_dev *d, const u16 *changed);
 void pamp_controls_clipped(struct pamp_dev *d);

@@ -8,27 +8,40 @@
  * owns its life: probe, disconnect, suspend/resume and USB reset. The other
  * parts are protocol.c (the transfers), validate.c (what not to trust),
  * state.c (the cache), notify.c (the interrupt endpoint), controls.c (the
- * ALSA controls) and card.c (our own sound card).
+ * ALSA controls), shared.c (snd-usb-audio's card) and card.c (our own
+ * sound card).
+ *
+ * The controls stand on snd-usb-audio's card of the same device when there
+ * is one, so that an interface is one card for the user; else, after a
+ * bounded wait for snd-usb-audio (audio_card_wait_ms), on a card of our own.
+ * If snd-usb-audio lets go of its card while our controls are on it, they
+ * move: to its new card if it already has one (after a USB reset), else to
+ * a card of our own.
  *
  * Unplug at any instant: disconnect first stops notifications, then marks
  * the device gone under io_mutex (so a transfer in flight finishes and every
- * later one fails with -ENODEV), stops the guard timer, disconnects the card,
- * and detaches the controls, which waits for any callback still running.
- * Only then is the context freed.
+ * later one fails with -ENODEV), stops the guard timer and the placement
+ * work, disconnects our card, and detaches the controls, which waits for any
+ * callback still running; then it lets go of snd-usb-audio's card. Only then
+ * is the context freed.
  */
 
 #include <linux/err.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/usb.h>
+#include <linux/workqueue.h>
+#include <sound/core.h>
 
 #include "driver.h"
 #include "card.h"
 #include "controls.h"
 #include "notify.h"
 #include "protocol.h"
+#include "shared.h"
 #include "state.h"
 #include "validate.h"
 
@@ -36,6 +49,21 @@ static unsigned int phantom_guard_ms = 3000;
 module_param(phantom_guard_ms, uint, 0644);
 MODULE_PARM_DESC(phantom_guard_ms,
 		 "Time after plug-in during which 48 V cannot be switched on, in ms (0: no guard).");
+
+static bool own_card;
+module_param(own_card, bool, 0644);
+MODULE_PARM_DESC(own_card,
+		 "Put the controls on a card of the driver's own, never on snd-usb-audio's card of the device.");
+
+static unsigned int audio_card_wait_ms = 5000;
+module_param(audio_card_wait_ms, uint, 0644);
+MODULE_PARM_DESC(audio_card_wait_ms,
+		 "How long to wait at plug-in for snd-usb-audio's card of a device with audio interfaces before making a card of the driver's own, in ms.");
+
+/* While waiting for snd-usb-audio's card: how often to look for it. */
+#define PAMP_PLACE_POLL_MS	100
+/* The USB device was locked (a probe, a reset, a disconnect): retry. */
+#define PAMP_PLACE_RETRY_MS	10
 
 /*
  * Vendor-specific class codes are not unique: read the interface string
@@ -146,6 +174,95 @@ static void pamp_free(struct pamp_dev *d)
 	kfree(d);
 }
 
+/* Where the controls stand; all of it under the USB device lock. */
+
+static bool pamp_placed(struct pamp_dev *d)
+{
+	return d->shared.card || d->card.snd;
+}
+
+static int pamp_own_card(struct pamp_dev *d)
+{
+	int ret;
+
+	ret = pamp_card_create(d);
+	if (ret)
+		return ret;
+	ret = pamp_controls_attach(d, d->card.snd, NULL, 0);
+	if (ret)
+		goto err_card;
+	ret = pamp_card_register(d);
+	if (ret)
+		goto err_controls;
+	return 0;
+
+err_controls:
+	pamp_controls_detach(d);
+err_card:
+	pamp_card_free(d);
+	return ret;
+}
+
+/*
+ * Put the controls on snd-usb-audio's card of the device or, once there is
+ * no hope of one, on a card of our own. 0 when placed, or when still
+ * waiting for snd-usb-audio (place_work looks again).
+ */
+static int pamp_place(struct pamp_dev *d)
+{
+	int ret;
+
+	if (!d->place_own) {
+		ret = pamp_shared_join(d);
+		if (ret > 0)
+			return 0;
+		if (!ret && time_before(jiffies, d->place_deadline)) {
+			schedule_delayed_work(&d->place_work,
+					      msecs_to_jiffies(PAMP_PLACE_POLL_MS));
+			return 0;
+		}
+		if (!ret && d->place_wait_ms)
+			dev_info(d->dev, "no card of snd-usb-audio on this device after %u ms: the controls go on a card of their own\n",
+				 d->place_wait_ms);
+	}
+	return pamp_own_card(d);
+}
+
+static void pamp_place_work(struct work_struct *work)
+{
+	struct pamp_dev *d = container_of(to_delayed_work(work),
+					  struct pamp_dev, place_work);
+	int ret;
+
+	/* disconnect holds the lock while it waits for this work */
+	if (!usb_trylock_device(d->udev)) {
+		schedule_delayed_work(&d->place_work,
+				      msecs_to_jiffies(PAMP_PLACE_RETRY_MS));
+		return;
+	}
+	if (pamp_shared_gone(d)) {
+		dev_info(d->dev, "snd-usb-audio let go of card %d: moving the controls\n",
+			 d->shared.card->number);
+		pamp_shared_leave(d);
+		/* a new card of snd-usb-audio is there by now, or not at all */
+		d->place_wait_ms = 0;
+		d->place_deadline = jiffies;
+	}
+	if (!pamp_placed(d)) {
+		ret = pamp_place(d);
+		if (ret)
+			dev_err(d->dev, "the controls have no card (%pe)\n",
+				ERR_PTR(ret));
+	}
+	usb_unlock_device(d->udev);
+}
+
+/* snd-usb-audio let go of the card under our controls: move them soon. */
+void pamp_place_again(struct pamp_dev *d)
+{
+	mod_delayed_work(system_wq, &d->place_work, 0);
+}
+
 static int pamp_probe(struct usb_interface *intf,
 		      const struct usb_device_id *usb_id)
 {
@@ -168,6 +285,7 @@ static int pamp_probe(struct usb_interface *intf,
 	d->intf = intf;
 	d->dev = &intf->dev;
 	d->ifnum = intf->cur_altsetting->desc.bInterfaceNumber;
+	INIT_DELAYED_WORK(&d->place_work, pamp_place_work);
 	pamp_state_init(d);
 	/* the 48 V guard counts from here */
 	pamp_controls_init(d, READ_ONCE(phantom_guard_ms));
@@ -192,15 +310,18 @@ static int pamp_probe(struct usb_interface *intf,
 		goto err_notify;
 	}
 
-	ret = pamp_card_create(d);
+	/*
+	 * snd-usb-audio has made its card already if it is loaded: the
+	 * interfaces are probed in order. The wait covers its module being
+	 * loaded later.
+	 */
+	d->place_own = READ_ONCE(own_card);
+	if (pamp_shared_expected(d))
+		d->place_wait_ms = READ_ONCE(audio_card_wait_ms);
+	d->place_deadline = jiffies + msecs_to_jiffies(d->place_wait_ms);
+	ret = pamp_place(d);
 	if (ret)
 		goto err_notify;
-	ret = pamp_controls_attach(d, d->card.snd);
-	if (ret)
-		goto err_card;
-	ret = pamp_card_register(d);
-	if (ret)
-		goto err_controls;
 
 	usb_set_intfdata(intf, d);
 	pamp_notify_enable(d);
@@ -211,10 +332,6 @@ static int pamp_probe(struct usb_interface *intf,
 		 d->notify.urb ? ", notifications" : "");
 	return 0;
 
-err_controls:
-	pamp_controls_detach(d);
-err_card:
-	pamp_card_free(d);
 err_notify:
 	pamp_notify_shutdown(d);
 err_guard:
@@ -233,8 +350,10 @@ static void pamp_disconnect(struct usb_interface *intf)
 	pamp_notify_shutdown(d);
 	pamp_state_disconnect(d);
 	pamp_controls_cancel_guard(d);
+	cancel_delayed_work_sync(&d->place_work);
 	pamp_card_disconnect(d);
 	pamp_controls_detach(d);
+	pamp_shared_leave(d);
 	pamp_card_free(d);
 	usb_set_intfdata(intf, NULL);
 	pamp_free(d);

@@ -5,6 +5,11 @@
  *
  * Locking, outermost first:
  *
+ *  - the USB device lock (usb_lock_device()): where the controls stand.
+ *    Probe and disconnect hold it, the placement work takes it with
+ *    usb_trylock_device() (disconnect waits for that work while holding
+ *    it), and snd-usb-audio's probe and disconnect hold it too, so finding,
+ *    joining and leaving its card never overlap its own changes.
  *  - controls.lock (mutex): attaching the controls to a card, detaching
  *    them, raising events from outside a control callback, lifting the 48 V
  *    guard. Never taken inside a control callback.
@@ -27,12 +32,14 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/usb.h>
+#include <linux/workqueue.h>
 
 #include "preamp-protocol.h"
 #include "validate.h"
 #include "notify.h"
 #include "controls.h"
 #include "card.h"
+#include "shared.h"
 
 /* The largest transfer: SET_ALL_STATE of a 32-input device. */
 #define PAMP_BUF_SIZE	(PAMP_MAX_INPUTS * sizeof(struct pamp_set_state))
@@ -72,7 +79,21 @@ struct pamp_dev {
 
 	struct pamp_notify notify;
 	struct pamp_controls controls;
+
+	/*
+	 * Where the controls stand: on snd-usb-audio's card of the device
+	 * (shared.card), on a card of our own (card.snd), or nowhere yet,
+	 * while place_work waits for snd-usb-audio's card. Under the USB
+	 * device lock.
+	 */
+	struct delayed_work place_work;
+	bool place_own;			/* only ever a card of our own */
+	unsigned int place_wait_ms;	/* the wait for snd-usb-audio's card */
+	unsigned long place_deadline;	/* jiffies: its end */
+	struct pamp_shared shared;
 	struct pamp_card card;
 };
+
+void pamp_place_again(struct pamp_dev *d);
 
 #endif /* __SND_USB_PREAMP_DRIVER_H */

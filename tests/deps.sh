@@ -14,6 +14,8 @@ packages=(
 	# the VM test bed
 	qemu-system-x86 busybox-static cpio kmod zstd
 	usbip alsa-utils dbus systemd udev util-linux usbutils
+	# the full-system test bed
+	debootstrap qemu-utils e2fsprogs
 )
 
 missing=()

@@ -155,7 +155,7 @@ apt_install() {
 	local pkgs=("$@") rc=0
 	# The cached lists may name versions the archive no longer has, or
 	# lack a new kernel: update and try again.
-	if [ -n "$(ls "$LISTS" 2>/dev/null | grep -v -e '^lock$' -e '^partial$' || true)" ]; then
+	if [ -n "$(find "$LISTS" -maxdepth 1 -name '*Packages*' -print -quit)" ]; then
 		in_root_apt install -y --no-install-recommends "${pkgs[@]}" >>"$LOG" 2>&1 || rc=$?
 		[ "$rc" -eq 0 ] && return 0
 		msg "    the cached apt lists are not enough: apt-get update"

@@ -9,6 +9,9 @@
  *   ctlraw CARD poll COUNT HZ NAME...
  *                                    read the named controls COUNT times,
  *                                    HZ times a second
+ *   ctlraw CARD add NAME             add a user control (a BOOLEAN), which
+ *                                    stays until removed or the card goes
+ *   ctlraw CARD remove NAME          remove a user control
  *
  * A failed ioctl prints "ctlraw: OP NAME: ENAME (text)" and exits 1; usage
  * errors exit 2.
@@ -107,6 +110,38 @@ static int do_poll(int fd, int count, int hz, int n, char **names)
 	return 0;
 }
 
+static void mixer_id(struct snd_ctl_elem_id *id, const char *name)
+{
+	memset(id, 0, sizeof(*id));
+	id->iface = SNDRV_CTL_ELEM_IFACE_MIXER;
+	snprintf((char *)id->name, sizeof(id->name), "%s", name);
+}
+
+static int do_add(int fd, const char *name)
+{
+	struct snd_ctl_elem_info in;
+
+	memset(&in, 0, sizeof(in));
+	mixer_id(&in.id, name);
+	in.type = SNDRV_CTL_ELEM_TYPE_BOOLEAN;
+	in.access = SNDRV_CTL_ELEM_ACCESS_READWRITE;
+	in.count = 1;
+	in.value.integer.max = 1;
+	if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_ADD, &in) < 0)
+		return fail("add", name);
+	return 0;
+}
+
+static int do_remove(int fd, const char *name)
+{
+	struct snd_ctl_elem_id id;
+
+	mixer_id(&id, name);
+	if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_REMOVE, &id) < 0)
+		return fail("remove", name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char path[64];
@@ -127,11 +162,15 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[2], "poll") && argc >= 6)
 		ret = do_poll(fd, atoi(argv[3]), atoi(argv[4]), argc - 5,
 			      argv + 5);
+	else if (!strcmp(argv[2], "add") && argc == 4)
+		ret = do_add(fd, argv[3]);
+	else if (!strcmp(argv[2], "remove") && argc == 4)
+		ret = do_remove(fd, argv[3]);
 	else
 		goto usage;
 	close(fd);
 	return ret;
 usage:
-	fprintf(stderr, "usage: ctlraw CARD read NAME | write NAME VALUE... | poll COUNT HZ NAME...\n");
+	fprintf(stderr, "usage: ctlraw CARD read NAME | write NAME VALUE... | poll COUNT HZ NAME... | add NAME | remove NAME\n");
 	return 2;
 }

@@ -9,8 +9,8 @@
 # to it. The console is shown and saved in build/vm/SCENARIO-KVER.log, the
 # whole kernel log in build/vm/SCENARIO-KVER.dmesg. The run fails on any
 # `not ok` line, on kernel trouble in the console (Oops, BUG:, WARNING:,
-# Call Trace, general protection, ...) and when the guest never reaches its
-# end marker (a hang: the VM is killed after the timeout, default 600 s).
+# Call Trace, refcount, use-after-free, slub_debug reports, ...) and when the
+# guest never reaches its end marker (a hang: killed after --timeout, 600 s).
 # The closing line `N passed, N failed` is also written to
 # build/results/SCENARIO-KVER.txt (or $PREAMP_VM_RESULTS/...).
 #
@@ -86,6 +86,12 @@ fi
 # console log level again so that kernel warnings are seen. The lockup
 # detectors are off: under emulation on a busy host they fire falsely.
 append="console=ttyS0 quiet panic=-1 printk.time=1 nowatchdog preamp.dmesg=ttyS1"
+# A scenario may ask for kernel arguments of its own with a header line
+# "# vm-append: ARGS" (slub_debug=FZPU, for instance).
+if [ "$shell" = no ]; then
+	scenario_append=$(sed -n 's/^# vm-append: *//p' "$HERE/scenarios/$name.sh" | tr '\n' ' ')
+	[ -z "${scenario_append// /}" ] || append="$append ${scenario_append% }"
+fi
 [ -z "$extra_append" ] || append="$append $extra_append"
 
 : >"$kmsg"
@@ -123,7 +129,10 @@ done < <(awk '
 	# vhci-hcd: its get_frame_number is missing, and unlinks at capture
 	# stop report -ECONNRESET: both harmless.
 	/Not yet implemented/ || /unlink.*status -104/ { next }
-	/Oops|BUG:|WARNING:|general protection|Kernel panic|UBSAN:|KASAN:|blocked for more than/ {
+	# refcount_t and slub_debug (slub_debug=FZPU) reports: "BUG
+	# kmalloc-64 (Not tainted): Poison overwritten", use-after-free.
+	/Oops|BUG:|WARNING:|general protection|Kernel panic|UBSAN:|KASAN:|blocked for more than/ ||
+	/refcount|use-after-free|BUG [^ ]+ \((Not t|T)ainted|Poison overwritten|Redzone overwritten|Object already free/ {
 		print; last = NR; next
 	}
 	/Call Trace/ { if (!last || NR - last > 60) print; last = NR }

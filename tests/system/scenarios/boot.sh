@@ -89,10 +89,11 @@ if [ -n "$pid" ] && [ "$pid" != 0 ]; then
 fi
 
 # The polkit actions must be where polkitd reads them.
-for a in $(sed -n 's/.*<action id="\([^"]*\)".*/\1/p' \
-	$(grep -l org.preampd /usr/share/polkit-1/actions/* /usr/local/share/polkit-1/actions/* 2>/dev/null) /dev/null); do
+while read -r a; do
 	check "polkit knows the action $a" pkaction --action-id "$a"
-done
+done < <(cat /usr/share/polkit-1/actions/*.policy \
+	/usr/local/share/polkit-1/actions/*.policy 2>/dev/null |
+	sed -n 's/.*<action id="\(org\.preampd\.[^"]*\)".*/\1/p' | sort -u)
 
 note "$(systemd-analyze security --no-pager preampd.service 2>&1 | tail -n 1)"
 

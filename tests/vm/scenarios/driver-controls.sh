@@ -1,10 +1,13 @@
 #!/bin/bash
-# snd-usb-preamp against every emulator model: the card is named like
-# snd-usb-audio's, `amixer contents` shows exactly the controls the model
-# calls for (names, types, ranges, dB), the meters show the device's peaks,
-# and reading every control costs no state request (meters: one GET_METERS
-# per read of both meter controls at most). Also measures the time from
-# plug-in to our card. Writes are in driver-writes.sh.
+# snd-usb-preamp against every emulator model: the controls stand on
+# snd-usb-audio's card of the device (a device with no audio interfaces gets
+# a card of our own, named like snd-usb-audio's), `amixer contents` shows
+# exactly the controls the model calls for (names, types, ranges, dB), the
+# meters show the device's peaks, and reading every control costs no state
+# request (meters: one GET_METERS per read of both meter controls at most).
+# Also measures the time from plug-in to our controls. Writes are in
+# driver-writes.sh; our own card beside snd-usb-audio's (own_card=1) in
+# shared-card.sh.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/driver-lib.sh
@@ -16,30 +19,32 @@ for model in "$EMU_MODELS"/*.ini; do
 	echo "# ---- model $m"
 	check "$m: emulator starts" emu_start "$m" "$m" || continue
 	t0=$(_uptime_cs)
-	if ! check "$m: plugs in and gets a USB-Preamp card" pamp_plug "$m"; then
+	if ! check "$m: plugs in, our controls appear" pamp_plug "$m"; then
 		emu_stop "$m"
 		continue
 	fi
 	PAMP_CARD=$(pamp_card "$m")
-	echo "# $m: plug-in to our card: $(( ($(_uptime_cs) - t0) * 10 )) ms (usbip attach, enumeration, probe)"
+	echo "# $m: plug-in to our controls: $(( ($(_uptime_cs) - t0) * 10 )) ms (usbip attach, enumeration, probe)"
 
-	# The card's names, as snd-usb-audio gives them.
-	product=$(emu_key "$m" device.name)
-	cards_line=$(sed -n "s/^ *$PAMP_CARD \[[^]]*\]: //p" /proc/asound/cards)
-	check_eq "$m: card driver and short name" "USB-Preamp - $product" "$cards_line"
-	longname=$(sed -n "/^ *$PAMP_CARD \[/{n;s/^ *//p}" /proc/asound/cards)
-	case "$longname" in
-	"preamp project $product at usb-"*", high speed") ok "$m: long name '$longname'" ;;
-	*) fail "$m: long name" "got: $longname" ;;
-	esac
 	if audio=$(emu_card "$m" USB-Audio); then
-		check_eq "$m: long name is snd-usb-audio's" \
-			"$(sed -n "/^ *$audio \[/{n;s/^ *//p}" /proc/asound/cards)" "$longname"
+		check_eq "$m: our controls are on snd-usb-audio's card" "$audio" "$PAMP_CARD"
+		check "$m: no card of our own" sh -c "! grep -q USB-Preamp /proc/asound/cards"
+	else
+		# No audio interfaces: a card of our own, named as snd-usb-audio
+		# names its cards.
+		product=$(emu_key "$m" device.name)
+		cards_line=$(sed -n "s/^ *$PAMP_CARD \[[^]]*\]: //p" /proc/asound/cards)
+		check_eq "$m: card driver and short name" "USB-Preamp - $product" "$cards_line"
+		longname=$(sed -n "/^ *$PAMP_CARD \[/{n;s/^ *//p}" /proc/asound/cards)
+		case "$longname" in
+		"preamp project $product at usb-"*", high speed") ok "$m: long name '$longname'" ;;
+		*) fail "$m: long name" "got: $longname" ;;
+		esac
+		check_eq "$m: component" "USB$(emu_key "$m" device.vendor_id | sed 's/^0x//'):$(emu_key "$m" device.product_id | sed 's/^0x//')" \
+			"$(amixer -c "$PAMP_CARD" info | sed -n "s/^[[:space:]]*Components[[:space:]]*: '\(.*\)'/\1/p")"
+		check_eq "$m: mixer name" "$product" \
+			"$(amixer -c "$PAMP_CARD" info | sed -n "s/^[[:space:]]*Mixer name[[:space:]]*: '\(.*\)'/\1/p")"
 	fi
-	check_eq "$m: component" "USB$(emu_key "$m" device.vendor_id | sed 's/^0x//'):$(emu_key "$m" device.product_id | sed 's/^0x//')" \
-		"$(amixer -c "$PAMP_CARD" info | sed -n "s/^[[:space:]]*Components[[:space:]]*: '\(.*\)'/\1/p")"
-	check_eq "$m: mixer name" "$product" \
-		"$(amixer -c "$PAMP_CARD" info | sed -n "s/^[[:space:]]*Mixer name[[:space:]]*: '\(.*\)'/\1/p")"
 
 	# The control table.
 	pamp_expected "$m" >/tmp/expected
@@ -107,7 +112,7 @@ for model in "$EMU_MODELS"/*.ini; do
 	fi
 
 	check "$m: unplugs" emu_unplug "$m"
-	check "$m: our card goes away" wait_until 20 sh -c "! grep -q USB-Preamp /proc/asound/cards"
+	check "$m: its cards go away" wait_until 20 sh -c "! grep -q 'USB-Preamp\|USB-Audio' /proc/asound/cards"
 	emu_stop "$m"
 done
 

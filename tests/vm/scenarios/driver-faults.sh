@@ -9,11 +9,11 @@ set -u
 
 GAIN3="Line In 3 Gain Capture Volume"
 
-has_card() { pamp_card "$1" >/dev/null; }
-no_card() { ! pamp_card "$1" >/dev/null; }
-no_preamp_card() { ! grep -q USB-Preamp /proc/asound/cards; }
+no_card() { ! pamp_card "$1" >/dev/null 2>&1; }
+no_preamp_card() { no_card quad && ! grep -q USB-Preamp /proc/asound/cards; }
 usb_gone() { ! emu_usb "$1" >/dev/null 2>&1; }
 our_log() { kmsg_since | grep 'snd-usb-preamp'; }
+refused() { our_log | grep -q 'device refused'; }
 
 # replug EMU: plug in again after a device-side disconnect.
 replug() {
@@ -30,9 +30,9 @@ for kind in magic major inputs0 inputs33; do
 	kmsg_mark
 	emu quad fault info "$kind" >/dev/null
 	check "info $kind: plugs in" emu_plug quad || continue
-	wait_until 20 has_card quad
+	wait_until 20 refused
 	sleep 2
-	check "info $kind: no USB-Preamp card" no_card quad
+	check "info $kind: no controls of ours" no_card quad
 	lines=$(our_log)
 	check_eq "info $kind: one log line" 1 "$(echo "$lines" | grep -c .)"
 	case "$lines" in
@@ -191,7 +191,7 @@ for req in SET_GAIN SET_SWITCH GET_METERS GET_INPUT_STATE GET_ALL_STATE GET_INFO
 		;;
 	*)
 		check "disconnect-on $req: the device is gone" wait_until 20 usb_gone quad
-		check "disconnect-on $req: our card is gone" wait_until 20 no_preamp_card
+		check "disconnect-on $req: our controls are gone" wait_until 20 no_preamp_card
 		;;
 	esac
 	check "disconnect-on $req: plugs in again" replug quad || break

@@ -1,15 +1,20 @@
-# Helpers of the snd-usb-preamp scenarios (driver-*.sh), sourced after
-# /tests/lib.sh. Not a scenario itself.
+# Helpers of the snd-usb-preamp scenarios (driver-*.sh, shared-*.sh),
+# sourced after /tests/lib.sh. Not a scenario itself.
 #
 #   pamp_load [PARAM=VALUE...]   load snd-usb-preamp
-#   pamp_card NAME               our card (driver USB-Preamp) on emulator NAME
-#   pamp_plug NAME               plug in, wait for our card (then
+#   pamp_param PARAM VALUE       change a parameter of the loaded module
+#   pamp_card NAME               the card our controls are on, on emulator
+#                                NAME: snd-usb-audio's (USB-Audio) or our
+#                                own (USB-Preamp)
+#   pamp_own_card NAME           our own card (driver USB-Preamp) on NAME
+#   pamp_on CARD                 whether our controls are on CARD
+#   pamp_plug NAME               plug in, wait for our controls (then
 #                                PAMP_CARD=$(pamp_card NAME))
 #   pamp_get NAME                a control's value(s) on $PAMP_CARD (ctlraw)
 #   pamp_expected EMU            the control table the driver must show for
 #                                emulator EMU, computed from its state (what
 #                                the device says it is, spec section 6 rules)
-#   pamp_actual CARD             the control table amixer shows
+#   pamp_actual CARD             the table of our controls amixer shows
 #   traffic_mark EMU / traffic EMU
 #                                the vendor requests EMU received in between,
 #                                "GET_METERS=3 SET_GAIN=1", or "none"
@@ -24,14 +29,37 @@ pamp_load() {
 	modprobe snd-usb-preamp "$@"
 }
 
+pamp_param() {
+	echo "$2" >"/sys/module/snd_usb_preamp/parameters/$1"
+}
+
+# Our names, "Line In N ...", "Level Meter" and "Clip Count", as a regular
+# expression (ERE) on amixer's "numid=..." lines.
+PAMP_NAMES="^numid=[0-9]+,iface=MIXER,name='(Line In [0-9]|Level Meter'|Clip Count')"
+
+pamp_on() {
+	amixer -c "$1" controls 2>/dev/null | grep -Eq "$PAMP_NAMES"
+}
+
 pamp_card() {
+	local c
+	for c in $(emu_card "$1" USB-Audio) $(emu_card "$1" USB-Preamp); do
+		if pamp_on "$c"; then
+			echo "$c"
+			return 0
+		fi
+	done
+	return 1
+}
+
+pamp_own_card() {
 	emu_card "$1" USB-Preamp
 }
 
 pamp_plug() {
 	emu_plug "$1" || return 1
 	if ! wait_until 20 pamp_card "$1"; then
-		echo "no USB-Preamp card on $1 within 20 s" >&2
+		echo "no card with our controls on $1 within 20 s" >&2
 		cat /proc/asound/cards >&2
 		dmesg | tail -n 20 >&2
 		return 1
@@ -136,7 +164,7 @@ pamp_expected() {
 }
 
 pamp_actual() {
-	amixer -c "$1" --inactive contents | awk '
+	amixer -c "$1" --inactive contents | awk -v ours="$PAMP_NAMES" '
 		function flush() {
 			if (name != "")
 				print name "|" f["type"] "|" f["access"] "|" f["values"] "|" \
@@ -146,6 +174,8 @@ pamp_actual() {
 		}
 		/^numid=/ {
 			flush()
+			if ($0 !~ ours)		# snd-usb-audio'"'"'s own: skipped
+				next
 			name = $0
 			sub(/^[^\047]*\047/, "", name)
 			sub(/\047[^\047]*$/, "", name)
@@ -197,5 +227,5 @@ ctl_inputs() {
 
 # Kernel trouble since boot.
 no_kernel_trouble() {
-	! dmesg | grep -E "Oops|BUG:|WARNING:|Call Trace|general protection|UBSAN|KASAN" >&2
+	! dmesg | grep -E "Oops|BUG:|WARNING:|Call Trace|general protection|UBSAN|KASAN|refcount|use-after-free|BUG [^ ]+ \((Not t|T)ainted|Poison overwritten|Redzone overwritten|Object already free" >&2
 }

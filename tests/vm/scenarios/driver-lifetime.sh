@@ -3,19 +3,20 @@
 # refused while a client holds the card open and works after, also with a
 # device bound; an unplug with a client holding the card, during a write,
 # during probe and during a notification storm; the alsactl store/restore
-# round trip; the probe time.
+# round trip; the probe time. All of it on a card of our own (own_card=1):
+# the lifetime of our controls on snd-usb-audio's card is in shared-*.sh.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/driver-lib.sh
 
 GAIN3="Line In 3 Gain Capture Volume"
 
-has_card() { pamp_card "$1" >/dev/null; }
-no_card() { ! pamp_card "$1" >/dev/null; }
+has_card() { pamp_own_card "$1" >/dev/null; }
+no_card() { ! pamp_own_card "$1" >/dev/null; }
 no_preamp_card() { ! grep -q USB-Preamp /proc/asound/cards; }
 usb_gone() { ! emu_usb "$1" >/dev/null 2>&1; }
 
-check "snd-usb-preamp loads" pamp_load phantom_guard_ms=0 || finish
+check "snd-usb-preamp loads (own_card=1)" pamp_load phantom_guard_ms=0 own_card=1 || finish
 check "quad emulator starts" emu_start quad quad || finish
 
 # ---- Probe time: from the driver core's "probing" to "bound".
@@ -74,7 +75,7 @@ kill "$holder"
 wait "$holder" 2>/dev/null
 check "rmmod works once the client is gone, with the device bound" rmmod snd-usb-preamp
 check "the card went away" wait_until 10 no_preamp_card
-check "modprobe binds the plugged device again" pamp_load phantom_guard_ms=0
+check "modprobe binds the plugged device again" pamp_load phantom_guard_ms=0 own_card=1
 check "a card again" wait_until 20 has_card quad
 PAMP_CARD=$(pamp_card quad)
 
@@ -138,7 +139,7 @@ emu quad fault clear >/dev/null
 (
 	i=0
 	while [ ! -e /tmp/stop-writer ]; do
-		c=$(pamp_card quad 2>/dev/null) &&
+		c=$(pamp_own_card quad 2>/dev/null) &&
 			amixer -q -c "$c" cset name="$GAIN3" $((i % 141)) >/dev/null 2>&1
 		i=$((i + 1))
 	done

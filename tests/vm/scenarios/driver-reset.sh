@@ -1,7 +1,8 @@
 #!/bin/bash
 # A USB reset (usbfs USBDEVFS_RESET): the driver puts its settings back with
 # one SET_ALL_STATE and confirms them with one GET_ALL_STATE, and the card
-# carries on.
+# carries on. snd-usb-audio has no pre_reset/post_reset: the USB core unbinds
+# it and binds it again, with a new card, and our controls follow to it.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/driver-lib.sh
@@ -19,6 +20,15 @@ settings_controls() {
 		/^numid=/ { name = $0; sub(/.*name=/, "", name); next }
 		/access=..-v/ { name = ""; next }
 		/^  : values=/ && name != "" { print name $0 }'
+}
+
+on_audio() {
+	local c
+	c=$(emu_card quad USB-Audio) && pamp_on "$c"
+}
+
+followed() {
+	on_audio && kmsg_since | grep -q 'snd-usb-preamp .*: controls on card'
 }
 
 check "snd-usb-preamp loads" pamp_load phantom_guard_ms=0 || finish
@@ -39,6 +49,9 @@ kmsg_mark
 traffic_mark quad
 check "USBDEVFS_RESET" usbreset "$(emu_devnode quad)"
 sleep 1
+check "our controls followed snd-usb-audio to its new card" wait_until 10 followed
+PAMP_CARD=$(pamp_card quad)
+check_eq "... which is snd-usb-audio's" "$(emu_card quad USB-Audio)" "$PAMP_CARD"
 t=$(traffic quad)
 echo "# reset: $t; kernel: $(kmsg_since | grep -v '^$' | tail -n 4 | tr '\n' ' ')"
 check_eq "the reset costs one SET_ALL_STATE and one GET_ALL_STATE" \

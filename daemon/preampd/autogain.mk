@@ -1,0 +1,28 @@
+# AutoGain and the level meters of preampd: the pure AutoGain state machine
+# (autogain-core.c), the meter decoders and the capture-stream peak meter
+# (levels.c), and the capture-stream I/O (levels-pcm.c, alsa-lib). Included
+# by the top-level Makefile after daemon/daemon.mk and before
+# tests/unit/unit.mk; the daemon links PREAMPD_AUTOGAIN_SRCS.
+
+PREAMPD_AUTOGAIN_DIR := daemon/preampd
+
+# No D-Bus, no ALSA: unit-tested as they are.
+PREAMPD_AUTOGAIN_PURE_SRCS := \
+	$(PREAMPD_AUTOGAIN_DIR)/autogain-core.c \
+	$(PREAMPD_AUTOGAIN_DIR)/levels.c
+
+# alsa-lib: the capture stream, opened only while listening.
+PREAMPD_AUTOGAIN_IO_SRCS := \
+	$(PREAMPD_AUTOGAIN_DIR)/levels-pcm.c
+
+PREAMPD_AUTOGAIN_SRCS := $(PREAMPD_AUTOGAIN_PURE_SRCS) $(PREAMPD_AUTOGAIN_IO_SRCS)
+
+# ---- unit tests ----
+
+UNIT_SUITES += autogain levels
+UNIT_autogain_SRCS := $(PREAMPD_AUTOGAIN_PURE_SRCS) tests/emulator/audio.c
+UNIT_levels_SRCS   := $(PREAMPD_AUTOGAIN_PURE_SRCS)
+
+$(B)/asan/tests/unit/test-autogain.o $(B)/obj/tests/unit/test-autogain.o \
+$(B)/asan/tests/unit/test-levels.o $(B)/obj/tests/unit/test-levels.o: \
+	CPPFLAGS += -I$(PREAMPD_AUTOGAIN_DIR) -DLEVELS_FIXTURES='"tests/unit/fixtures"'

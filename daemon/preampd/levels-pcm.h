@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A level meter from the card's capture stream, for inputs that have a
+ * gain but no meter: the stream is open only while AutoGain listens,
+ * non-blocking and fd-based so that it runs in the daemon's sd-event loop.
+ * Input N is channel N - 1 of the card's first capture device (hw:CARD,0),
+ * in the format, rate and channels the device offers (S16_LE, S32_LE or
+ * S24_3LE; 48 kHz where it can; the number of inputs where it can).
+ */
+#ifndef PREAMPD_LEVELS_PCM_H
+#define PREAMPD_LEVELS_PCM_H
+
+#include <stddef.h>
+
+#include "levels.h"
+
+struct lv_pcm;
+
+/*
+ * Opens hw:card,0 for capture and starts it. -EBUSY with err "another
+ * program is recording from hw:N,0" when the device is taken (the daemon
+ * answers Error.Busy); other negative errnos with a sentence in err.
+ */
+int lv_pcm_open(int card, unsigned want_channels, struct lv_pcm **out,
+		char *err, size_t errlen);
+/* the same for any ALSA PCM name (tests, tools) */
+int lv_pcm_open_name(const char *name, unsigned want_channels,
+		     struct lv_pcm **out, char *err, size_t errlen);
+void lv_pcm_close(struct lv_pcm *p);
+
+/* The one descriptor to watch and its poll events (POLLIN and POLLERR
+ * have the values of EPOLLIN and EPOLLERR). */
+int lv_pcm_fd(const struct lv_pcm *p, int *fd, unsigned *events);
+/*
+ * The descriptor is ready (revents as sd-event reports them): reads every
+ * frame available into the meter. Returns the frames read; an overrun is
+ * recovered (the stream restarts; lv_pcm_overruns() counts them).
+ * -ENODEV once the card is gone; other negative errnos from alsa-lib.
+ */
+long lv_pcm_read(struct lv_pcm *p, unsigned revents);
+
+/* the peaks since last taken, per channel (levels.h) */
+struct lv_pcm_meter *lv_pcm_meter(struct lv_pcm *p);
+unsigned lv_pcm_channels(const struct lv_pcm *p);
+unsigned lv_pcm_rate(const struct lv_pcm *p);
+/* the longest stretch one read can cover (the buffer): AutoGain's
+ * meter_window_ms and settle_ms for this stream */
+unsigned lv_pcm_buffer_ms(const struct lv_pcm *p);
+unsigned long lv_pcm_overruns(const struct lv_pcm *p);
+
+#endif
