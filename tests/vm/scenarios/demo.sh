@@ -54,26 +54,49 @@ sed -n '/watching/,$p' /tmp/watch.txt | sed 's/^/  /'
 grep -q "input 2 changed" /tmp/watch.txt && ok "the knob turn arrived as a notification" ||
 	fail "the knob turn arrived as a notification" "$(cat /tmp/watch.txt)"
 
-if [ -e "/lib/modules/$(uname -r)/extra/snd-usb-preamp.ko" ]; then
-	chapter "5. The preamps as ALSA mixer controls"
-	say "snd-usb-preamp binds the Preamp Control interface and makes every preamp an ALSA control, live in both directions:"
-	load_module snd-usb-preamp >/dev/null
-	if wait_until 20 emu_card quad USB-Preamp; then
-		pcard=$(emu_card quad USB-Preamp)
-		show cat /proc/asound/cards
-		show amixer -c "$pcard" scontents
-		say "Set input 1's gain to +24 dB from amixer; the device follows:"
-		show amixer -c "$pcard" sset 'Line In 1 Gain' 24dB
-		show preamp-emu-ctl /run/emu-quad.sock get in1.gain_db
-		check_eq "the device has input 1 at +24 dB" 24 \
-			"$(preamp-emu-ctl /run/emu-quad.sock get in1.gain_db)"
-	else
-		fail "snd-usb-preamp makes a card" "$(cat /proc/asound/cards)"
-	fi
-fi
+chapter "5. The preamps as ALSA mixer controls"
+say "snd-usb-preamp binds the Preamp Control interface and makes every preamp an ALSA control, live in both directions. preampd, the system service, runs on the system bus beside a real dbus-daemon and systemd-udevd."
+. /tests/scenarios/daemon-lib.sh
+pd_setup
+check "preampd starts" pd_start || { pd_log; finish; }
+emu_unplug quad >/dev/null; emu_plug quad >/dev/null
+wait_until 20 pd_card_of quad || { fail "the preamp controls appear"; finish; }
+pcard=$(pd_card_of quad)
+show cat /proc/asound/cards
+show amixer -c "$pcard" scontrols
+say "Set input 1's gain to +24 dB from amixer; the device follows:"
+show amixer -c "$pcard" sset 'Line In 1 Gain' 24dB
+show preamp-emu-ctl /run/emu-quad.sock get in1.gain_db
+check_eq "the device has input 1 at +24 dB" 24 \
+	"$(preamp-emu-ctl /run/emu-quad.sock get in1.gain_db)"
 
-chapter "6. Unplug"
+chapter "6. preampctl: the same preamps over D-Bus"
+show preampctl
+say "Any desktop program can do this through preampd's D-Bus API; preampctl is its command-line client. Input 2 up by 6 dB, 48 V on for the microphones, the pad on input 1:"
+show preampctl gain quad 2 +6
+show preampctl phantom quad 1 on
+show preampctl pad quad 1 on
+show preampctl show quad
+# saved half a second after the last change
+wait_until 20 grep -q "gain = 26" /var/lib/preampd/1d6b-0104-PQ4-000001.state
+show cat /var/lib/preampd/1d6b-0104-PQ4-000001.state
+say "(preampd keeps each interface's settings in a file of its own, keyed by its USB serial.)"
+
+chapter "7. Unplug and plug in again"
+say "A non-persistent interface forgets everything at power-off: plugged in again, it comes up at its defaults. preampd restores the saved settings, and keeps 48 V off (its default policy), so a ribbon microphone is never surprised:"
 emu_unplug quad && ok "the interface is unplugged" || fail "the interface unplugs"
 show cat /proc/asound/cards
+emu_plug quad >/dev/null || { fail "the interface plugs in again"; finish; }
+wait_until 20 pd_card_of quad || { fail "the preamp controls appear again"; finish; }
+wait_until 20 test "$(preamp-emu-ctl /run/emu-quad.sock get in2.gain_db)" = 26
+show preampctl show quad
+check_eq "input 1's gain is restored" 24 "$(preamp-emu-ctl /run/emu-quad.sock get in1.gain_db)"
+check_eq "input 2's gain is restored" 26 "$(preamp-emu-ctl /run/emu-quad.sock get in2.gain_db)"
+check_eq "input 1's pad is restored" 1 "$(preamp-emu-ctl /run/emu-quad.sock get in1.pad)"
+check_eq "48 V stays off" 0 "$(preamp-emu-ctl /run/emu-quad.sock get in1.phantom)"
+say "To bring 48 V back as saved instead: preampctl policy quad restore."
+
+emu_unplug quad >/dev/null
+pd_stop >/dev/null
 emu_stop quad
 finish

@@ -2,10 +2,11 @@
 # vm-append: slub_debug=FZPU
 # Orders of events around snd-usb-audio: loaded after us (our controls end
 # up on its card, with no card of our own in between); not loaded at all (a
-# card of our own after audio_card_wait_ms); unbound while our controls are
-# on its card, with clients on it (the controls move to a card of our own);
-# a device without audio interfaces (a card of our own at once). (A USB
-# reset, which rebinds snd-usb-audio, is in driver-reset.sh.)
+# card of our own after audio_card_wait_ms; an unplug and an rmmod of ours
+# during the wait); unbound while our controls are on its card with clients
+# on it (the controls move to a card of our own); a device without audio
+# interfaces (a card of our own at once). A USB reset, which rebinds
+# snd-usb-audio, is in driver-reset.sh.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/driver-lib.sh
@@ -19,6 +20,7 @@ our_log() { kmsg_since | grep 'snd-usb-preamp'; }
 ms_since() { echo $(( ($(_uptime_cs) - $1) * 10 )); }
 never_own() { ! our_log | grep -q 'card of their own'; }
 no_wait() { ! our_log | grep -q 'no card of snd-usb-audio'; }
+probed() { our_log | grep -q 'Preamp Quad: 4 inputs'; }
 
 # The plug-in of emulator $1 to the first line of ours that places the
 # controls, in ms from the kernel's time stamps.
@@ -34,7 +36,7 @@ check "snd-usb-preamp loads" pamp_load phantom_guard_ms=0 || finish
 check_eq "audio_card_wait_ms defaults to 5000" 5000 "$(cat "$WAIT")"
 check "quad emulator starts" emu_start quad quad || finish
 for i in 1 2 3 4; do
-	emu quad source "$i" silence >/dev/null
+	emu quad source "$i" silence -90 >/dev/null
 done
 
 # ---- snd-usb-audio loaded a moment after the device is plugged in.
@@ -76,6 +78,26 @@ PAMP_CARD=$(pamp_own_card quad)
 check "our card has our controls" pamp_on "$PAMP_CARD"
 check "a write reaches the device" amixer -q -c "$PAMP_CARD" cset name="$GAIN3" 70
 check_eq "... the device has it" 25 "$(emu_key quad in3.gain_db)"
+check "quad unplugs" emu_unplug quad
+check "our card goes away" wait_until 20 no_cards
+
+# ... an unplug, and an rmmod of ours, during the wait.
+kmsg_mark
+check "quad plugs in (no snd-usb-audio)" emu_plug quad || finish
+check "our probe ran" wait_until 10 probed
+sleep 0.5
+check "unplug during the wait" emu_unplug quad
+sleep 2.5
+check "no card is left" no_cards
+kmsg_mark
+check "quad plugs in (no snd-usb-audio)" emu_plug quad || finish
+check "our probe ran" wait_until 10 probed
+sleep 0.5
+check "rmmod of ours during the wait" rmmod snd-usb-preamp
+sleep 2.5
+check "no card is left" no_cards
+check "snd-usb-preamp loads (audio_card_wait_ms=2000)" pamp_load phantom_guard_ms=0 audio_card_wait_ms=2000
+check "it binds the plugged device: a card of our own after the wait" wait_until 10 pamp_own_card quad
 check "quad unplugs" emu_unplug quad
 check "our card goes away" wait_until 20 no_cards
 echo 5000 >"$WAIT"

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The autogain and meter engine behind autogain.h: it drives one
+ * AutoGain state machine (autogain-core.c) per input from one of three
+ * sources of levels, chosen when StartAutoGain comes:
+ *
+ *  - hardware: the device's own autogain (scarlett2's "Line In N Autogain
+ *    Capture Switch" and its status enum); listen_ms does not apply and
+ *    the device decides the window (levels.h maps its status words);
+ *  - meter: the driver's Level Meter and Clip Count (snd-usb-preamp), read
+ *    every half meter window; the driver does not tell the device's
+ *    window, so the protocol's shortest (50 ms) is assumed;
+ *  - capture: the card's capture stream hw:CARD,0, open only while
+ *    listening, input N on channel N - 1.
+ *
+ * GetLevels reads the Level Meter and Clip Count controls; the driver
+ * answers meter reads from one transfer per 20 ms, whoever reads.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "autogain-core.h"
+#include "autogain.h"
+#include "levels-pcm.h"
+#include "levels.h"
+#include "preampd.h"
+
+/*
+ * The engine's state of an input. input.c keeps it (autogain_new) and
+ * gives it back with this accessor, which input.c is to provide:
+ *	struct autogain *input_autogain(const struct input *in)
+ *	{ return in->ag; }
+ */
+struct autogain *input_autogain(const struct input *in);
+
+#define METER_WINDOW_MS		50	/* PAMP_METER_WINDOW_MIN_MS */
+#define HW_POLL_MS		200	/* hardware autogain status */
+#define HW_TIMEOUT_MS		60000	/* a device that never finishes */
+#define PCM_SETTLE_EXTRA_MS	20
+#define USEC_PER_MS		1000ULL
+
+enum source {
+	SRC_NONE,
+	SRC_HARDWARE,
+	SRC_METER,
+	SRC_CAPTURE,
+};
+
+struct autogain {
+	struct input *in;
+	struct ag ag;
+	enum source src;
+	const char *hw_state;	/* AutoGainState of a hardware run */
+	bool hw_running;
+	long hw_orig_raw;
+	uint64_t hw_deadline;
+	sd_event_source *poll;	/* meter or status reads */
+	sd_event_source *end;	/* the end of a pass */
+	sd_event_source *io;	/* the capture stream */
+	struct lv_pcm *pcm;
+	unsigned poll_ms;
+	bool clip_known;
+	long clip_prev;
+	bool driving;
+};
+
+static struct manager *manager_of(const struct autogain *a)
+{
+	return device_manager(input_device(a->in));
+}
+
+static struct card *card_of(const struct autogain *a)
+{
+	return device_card(input_device(a->in));
+}
+
+static uint64_t now_usec(const struct autogain *a)
+{
+	uint64_t now = 0;
+
+	sd_event_now(manager_of(a)->event, CLOCK_MONOTONIC, &now);
+	return now;
+}
+
+static bool has_meter(const struct input *in)
+{
+	const struct pa_input_map *map = input_map(in);
+
+	return map->ref[PA_FN_METER].elem >= 0 &&
+	       device_match(input_device(in))->meter_scale == PA_METER_CENTI_DBFS;
+}
+
+static bool has_hardware(const struct input *in)
+{
+	const struct pa_input_map *map = input_map(in);
+
+	return map->ref[PA_FN_AUTOGAIN].elem >= 0 &&
+	       map->ref[PA_FN_AUTOGAIN_STATUS].elem >= 0;
+}
+
+static bool has_capture(const struct input *in)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/asound/card%d/pcm0c",
+		 device_card_index(input_device(in)));
+	return access(path, F_OK) == 0;
+}
+
+/* ---- life cycle ---- */
+
+int autogain_new(struct input *in, struct autogain **out)
+{
+	struct autogain *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	a->in = in;
+	ag_init(&a->ag);
+	*out = a;
+	return 0;
+}
+
+static void stop_io(struct autogain *a)
+{
+	a->poll = sd_event_source_disable_unref(a->poll);
+	a->end = sd_event_source_disable_unref(a->end);
+	a->io = sd_event_source_disable_unref(a->io);
+	lv_pcm_close(a->pcm);
+	a->pcm = NULL;
+}
+
+void autogain_free(struct autogain *a)
+{
+	if (!a)
+		return;
+	stop_io(a);
+	free(a);
+}
+
+bool autogain_capable(const struct input *in)
+{
+	if (!(input_map(in)->caps & PA_CAP_GAIN))
+		return false;
+	return has_hardware(in) || has_meter(in) || has_capture(in);
+}
+
+const char *autogain_state(const struct autogain *a)
+{
+	if (a->src == SRC_HARDWARE)
+		return a->hw_state ? a->hw_state : "idle";
+	return ag_state_name(&a->ag);
+}
+
+/* ---- the end of a run ---- */
+
+static void emit_finished(struct autogain *a, enum ag_result r, double gain,
+			  double peak)
+{
+	struct manager *m = manager_of(a);
+	struct input *in = a->in;
+
+	if (!isfinite(gain) && (input_live(in)->fields & PA_F_GAIN))
+		gain = input_live(in)->gain_db;
+	log_info("%s: AutoGain %s, gain %.1f dB, loudest peak %.2f dBFS",
+		 input_path(in), ag_result_name(r), gain, peak);
+	if (manager_device_by_path(m, device_path(input_device(in))))
+		sd_bus_emit_signal(m->bus, input_path(in), PA_INPUT_IFACE,
+				   "AutoGainFinished", "sdd", ag_result_name(r),
+				   gain, peak);
+	input_emit_changed(in, "AutoGainState", NULL);
+}
+
+/* ---- the software machine ---- */
+
+static int on_poll(sd_event_source *s, uint64_t usec, void *userdata);
+static int on_end(sd_event_source *s, uint64_t usec, void *userdata);
+
+static int arm(struct autogain *a, sd_event_source **src, uint64_t usec,
+	       sd_event_time_handler_t cb)
+{
+	int r;
+
+	if (*src) {
+		r = sd_event_source_set_time(*src, usec);
+		if (r >= 0)
+			r = sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+		return r;
+	}
+	return sd_event_add_time(manager_of(a)->event, src, CLOCK_MONOTONIC,
+				 usec, USEC_PER_MS, cb, a);
+}
+
+/* Someone else moved the gain or the pad: the machine decides whether. */
+static void check_external(struct autogain *a)
+{
+	const struct pa_input_settings *live = input_live(a->in);
+
+	if (live->fields & PA_F_GAIN)
+		ag_gain_observed(&a->ag, live->gain_db);
+	if (live->fields & PA_F_SWITCH(PA_SW_PAD))
+		ag_pad_observed(&a->ag, live->sw[PA_SW_PAD]);
+}
+
+static void drive(struct autogain *a)
+{
+	const struct pa_input_map *map = input_map(a->in);
+
+	if (a->driving)
+		return;
+	a->driving = true;
+	for (unsigned guard = 0; guard < 16; guard++) {
+		struct ag_action act = ag_tick(&a->ag, now_usec(a) / USEC_PER_MS);
+		int r = 0;
+
+		switch (act.type) {
+		case AG_ACT_SET_GAIN:
+			r = input_write_gain_raw(a->in,
+						 pa_gain_clamp_raw(&map->gain,
+								   act.gain_db));
+			break;
+		case AG_ACT_SET_PAD:
+			r = input_write_switch(a->in, PA_SW_PAD, act.pad_on);
+			break;
+		case AG_ACT_LISTEN:
+			a->poll_ms = act.poll_ms;
+			r = arm(a, &a->end, act.until_ms * USEC_PER_MS, on_end);
+			if (r >= 0 && a->src == SRC_METER && !a->poll)
+				r = arm(a, &a->poll,
+					now_usec(a) + a->poll_ms * USEC_PER_MS,
+					on_poll);
+			if (r < 0) {
+				log_error("%s: AutoGain cannot arm a timer: %s",
+					  input_path(a->in), strerror(-r));
+				ag_device_failed(&a->ag);
+				continue;
+			}
+			goto out;
+		case AG_ACT_FINISH:
+			stop_io(a);
+			emit_finished(a, act.result, act.gain_db, act.peak_dbfs);
+			goto out;
+		case AG_ACT_NONE:
+			goto out;
+		}
+		if (r < 0) {
+			log_warning("%s: AutoGain: the device refused a change: %s",
+				    input_path(a->in), strerror(-r));
+			ag_device_failed(&a->ag);
+		}
+	}
+out:
+	a->driving = false;
+}
+
+static int on_end(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct autogain *a = userdata;
+
+	(void)s;
+	(void)usec;
+	drive(a);
+	return 0;
+}
+
+/* One reading of the Level Meter and Clip Count. */
+static void read_meter(struct autogain *a)
+{
+	const struct pa_input_map *map = input_map(a->in);
+	struct card *c = card_of(a);
+	double peak = NAN;
+	bool clipped = false;
+	long v;
+	int r;
+
+	r = card_read(c, map->ref[PA_FN_METER].elem,
+		      map->ref[PA_FN_METER].channel, &v);
+	if (r == -ENODEV) {
+		ag_device_failed(&a->ag);
+		return;
+	}
+	if (r == 0)
+		peak = lv_centi_dbfs(v);
+	if (map->ref[PA_FN_CLIP].elem >= 0 &&
+	    card_read(c, map->ref[PA_FN_CLIP].elem,
+		      map->ref[PA_FN_CLIP].channel, &v) == 0) {
+		unsigned delta;
+
+		if (a->clip_known && lv_clip_delta(a->clip_prev, v, &delta) == 0)
+			clipped = delta > 0;
+		a->clip_prev = v;
+		a->clip_known = true;
+	}
+	ag_feed_level(&a->ag, now_usec(a) / USEC_PER_MS, peak, clipped);
+}
+
+static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct autogain *a = userdata;
+
+	(void)s;
+	if (!ag_running(&a->ag))
+		return 0;
+	check_external(a);
+	read_meter(a);
+	drive(a);
+	if (ag_running(&a->ag) && a->poll)
+		arm(a, &a->poll, usec + a->poll_ms * USEC_PER_MS, on_poll);
+	return 0;
+}
+
+static int on_capture(sd_event_source *s, int fd, uint32_t revents,
+		      void *userdata)
+{
+	struct autogain *a = userdata;
+	unsigned ch = input_number(a->in) - 1;
+	long n;
+
+	(void)s;
+	(void)fd;
+	n = lv_pcm_read(a->pcm, revents);
+	if (n < 0) {
+		log_warning("%s: AutoGain: the capture stream failed: %s",
+			    input_path(a->in), strerror((int)-n));
+		ag_device_failed(&a->ag);
+	} else if (n > 0) {
+		bool clipped;
+		double peak = lv_pcm_meter_take(lv_pcm_meter(a->pcm), ch,
+						&clipped);
+
+		check_external(a);
+		ag_feed_level(&a->ag, now_usec(a) / USEC_PER_MS, peak, clipped);
+	}
+	drive(a);
+	return 0;
+}
+
+static int start_capture(struct autogain *a, struct ag_params *p,
+			 sd_bus_error *err)
+{
+	struct device *d = input_device(a->in);
+	const struct pa_match *match = device_match(d);
+	unsigned inputs = 0;
+	char why[160];
+	unsigned events;
+	int fd, r;
+
+	for (unsigned n = 1; n <= PA_MAX_INPUTS; n++)
+		if (match->present & (1u << (n - 1)))
+			inputs = n;
+	r = lv_pcm_open(device_card_index(d), inputs, &a->pcm, why, sizeof(why));
+	if (r == -EBUSY)
+		return sd_bus_error_setf(err, PA_ERR_BUSY, "AutoGain listens to the "
+					 "capture stream, and %s.", why);
+	if (r < 0)
+		return sd_bus_error_setf(err, PA_ERR_IO,
+					 "AutoGain cannot listen: %s.", why);
+	if (input_number(a->in) > lv_pcm_channels(a->pcm)) {
+		stop_io(a);
+		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
+					 "The capture stream has no channel for input %u.",
+					 input_number(a->in));
+	}
+	lv_pcm_fd(a->pcm, &fd, &events);
+	r = sd_event_add_io(manager_of(a)->event, &a->io, fd, events,
+			    on_capture, a);
+	if (r < 0) {
+		stop_io(a);
+		return pa_bus_error_from_errno(err, r, "watching the capture stream");
+	}
+	p->meter_window_ms = lv_pcm_buffer_ms(a->pcm);
+	p->settle_ms = lv_pcm_buffer_ms(a->pcm) + PCM_SETTLE_EXTRA_MS;
+	return 0;
+}
+
+static int start_software(struct autogain *a, double target, unsigned listen_ms,
+			  sd_bus_message *call, sd_bus_error *err)
+{
+	const struct pa_input_map *map = input_map(a->in);
+	const struct pa_input_settings *live = input_live(a->in);
+	struct ag_params p = {
+		.target_dbfs = target,
+		.listen_ms = listen_ms,
+		.gain_min_db = map->gain.db_min,
+		.gain_max_db = map->gain.db_max,
+		.gain_step_db = pa_gain_step(&map->gain),
+		.gain_db = live->gain_db,
+		.pad_available = map->ref[PA_FN_PAD].elem >= 0,
+		.pad_db = NAN,	/* a switch: its attenuation is not told */
+		.pad_on = live->sw[PA_SW_PAD],
+		.meter_window_ms = METER_WINDOW_MS,
+	};
+	int r;
+
+	if (!(live->fields & PA_F_GAIN))
+		return sd_bus_error_setf(err, PA_ERR_IO,
+					 "The input's gain could not be read.");
+	a->clip_known = false;
+	if (a->src == SRC_CAPTURE) {
+		r = start_capture(a, &p, err);
+		if (r < 0)
+			return r;
+	} else {
+		long v;
+
+		if (map->ref[PA_FN_CLIP].elem >= 0 &&
+		    card_read(card_of(a), map->ref[PA_FN_CLIP].elem,
+			      map->ref[PA_FN_CLIP].channel, &v) == 0) {
+			a->clip_prev = v;
+			a->clip_known = true;
+		}
+	}
+	r = ag_start(&a->ag, &p);
+	if (r < 0) {
+		stop_io(a);
+		return sd_bus_error_setf(err, PA_ERR_IO,
+					 "AutoGain cannot work with this input's gain range.");
+	}
+	r = sd_bus_reply_method_return(call, "");
+	input_emit_changed(a->in, "AutoGainState", NULL);
+	drive(a);
+	return r;
+}
+
+/* ---- the device's own autogain ---- */
+
+static int find_elem(const struct card *c, const char *name)
+{
+	size_t n;
+	const struct pa_elem *e = card_elems(c, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void hw_finish(struct autogain *a, enum ag_result r)
+{
+	a->hw_running = false;
+	a->hw_state = ag_result_name(r);
+	stop_io(a);
+	emit_finished(a, r, NAN, NAN);
+}
+
+static int on_hw_poll(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct autogain *a = userdata;
+	const struct pa_input_map *map = input_map(a->in);
+	const struct pa_ref *st = &map->ref[PA_FN_AUTOGAIN_STATUS];
+	size_t n;
+	const struct pa_elem *e = card_elems(card_of(a), &n);
+	enum ag_result result;
+	long v;
+	int r;
+
+	(void)s;
+	if (!a->hw_running)
+		return 0;
+	r = card_read(card_of(a), st->elem, st->channel, &v);
+	if (r == -ENODEV) {
+		hw_finish(a, AG_FAILED);
+		return 0;
+	}
+	if (r == 0 && (size_t)st->elem < n && v >= 0 &&
+	    (unsigned long)v < e[st->elem].n_items &&
+	    lv_scarlett2_autogain_status(e[st->elem].items[v], &result) ==
+		    LV_HWAG_FINISHED) {
+		if (result == AG_CANCELLED) {
+			/* the device's own button: put the gain back */
+			input_write_gain_raw(a->in, a->hw_orig_raw);
+		}
+		hw_finish(a, result);
+		return 0;
+	}
+	if (usec / USEC_PER_MS >= a->hw_deadline) {
+		card_write(card_of(a), map->ref[PA_FN_AUTOGAIN].elem,
+			   map->ref[PA_FN_AUTOGAIN].channel, 0);
+		input_write_gain_raw(a->in, a->hw_orig_raw);
+		hw_finish(a, AG_FAILED);
+		return 0;
+	}
+	arm(a, &a->poll, usec + HW_POLL_MS * USEC_PER_MS, on_hw_poll);
+	return 0;
+}
+
+static int start_hardware(struct autogain *a, double target,
+			  sd_bus_message *call, sd_bus_error *err)
+{
+	const struct pa_input_map *map = input_map(a->in);
+	struct card *c = card_of(a);
+	int target_elem = find_elem(c, "Autogain Peak Target");
+	long v;
+	int r;
+
+	if (!(input_live(a->in)->fields & PA_F_GAIN))
+		return sd_bus_error_setf(err, PA_ERR_IO,
+					 "The input's gain could not be read.");
+	a->hw_orig_raw = pa_gain_clamp_raw(&map->gain, input_live(a->in)->gain_db);
+	if (target_elem >= 0 && lv_scarlett2_peak_target(target, &v) == 0) {
+		r = card_write(c, target_elem, 0, v);
+		if (r < 0)
+			return pa_bus_error_from_errno(err, r, "setting the autogain target");
+	}
+	r = card_write(c, map->ref[PA_FN_AUTOGAIN].elem,
+		       map->ref[PA_FN_AUTOGAIN].channel, 1);
+	if (r < 0)
+		return pa_bus_error_from_errno(err, r, "starting the device's autogain");
+	a->hw_running = true;
+	a->hw_state = "listening";
+	a->hw_deadline = now_usec(a) / USEC_PER_MS + HW_TIMEOUT_MS;
+	r = arm(a, &a->poll, now_usec(a) + HW_POLL_MS * USEC_PER_MS, on_hw_poll);
+	if (r < 0)
+		log_error("%s: AutoGain cannot arm a timer: %s",
+			  input_path(a->in), strerror(-r));
+	r = sd_bus_reply_method_return(call, "");
+	input_emit_changed(a->in, "AutoGainState", NULL);
+	return r;
+}
+
+/* ---- autogain.h ---- */
+
+int autogain_start(struct input *in, double target_dbfs, unsigned listen_ms,
+		   sd_bus_message *call, sd_bus_error *err)
+{
+	struct autogain *a = input_autogain(in);
+
+	if (ag_running(&a->ag) || a->hw_running)
+		return sd_bus_error_setf(err, PA_ERR_BUSY,
+					 "AutoGain already runs on this input.");
+	if (!autogain_capable(in))
+		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
+					 "This input has no meter, no autogain and no capture stream.");
+	if (has_hardware(in)) {
+		a->src = SRC_HARDWARE;
+		return start_hardware(a, target_dbfs, call, err);
+	}
+	a->src = has_meter(in) ? SRC_METER : SRC_CAPTURE;
+	return start_software(a, target_dbfs, listen_ms, call, err);
+}
+
+int autogain_cancel(struct input *in, sd_bus_message *call, sd_bus_error *err)
+{
+	struct autogain *a = input_autogain(in);
+	const struct pa_input_map *map = input_map(in);
+	int r;
+
+	(void)err;
+	if (a->hw_running) {
+		card_write(card_of(a), map->ref[PA_FN_AUTOGAIN].elem,
+			   map->ref[PA_FN_AUTOGAIN].channel, 0);
+		r = input_write_gain_raw(in, a->hw_orig_raw);
+		hw_finish(a, r < 0 ? AG_FAILED : AG_CANCELLED);
+	} else if (ag_cancel(&a->ag) == 0) {
+		drive(a);
+	}
+	/* nothing running: nothing to stop */
+	return sd_bus_reply_method_return(call, "");
+}
+
+void autogain_gain_moved(struct input *in)
+{
+	struct autogain *a = input_autogain(in);
+
+	/* during the device's own autogain, the gain is the device's */
+	if (!a || a->src == SRC_HARDWARE || !ag_running(&a->ag))
+		return;
+	if (ag_gain_observed(&a->ag, input_live(in)->gain_db))
+		drive(a);
+}
+
+int autogain_get_levels(struct device *d, sd_bus_message *reply,
+			sd_bus_error *err)
+{
+	const struct pa_match *match = device_match(d);
+	struct card *c = device_card(d);
+	bool any = false;
+	int r;
+
+	for (unsigned n = 1; n <= PA_MAX_INPUTS; n++) {
+		struct input *in = device_input(d, n);
+
+		if (in && has_meter(in))
+			any = true;
+	}
+	if (!any || match->meter_scale != PA_METER_CENTI_DBFS)
+		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
+					 "This device has no level meters.");
+	r = sd_bus_message_open_container(reply, 'a', "(du)");
+	for (unsigned n = 1; r >= 0 && n <= PA_MAX_INPUTS; n++) {
+		struct input *in = device_input(d, n);
+		const struct pa_input_map *map;
+		long meter = 0, clip = 0;
+		bool mok = false, cok = false;
+		double peak;
+		uint32_t clips;
+
+		if (!in)
+			continue;
+		map = input_map(in);
+		if (map->ref[PA_FN_METER].elem >= 0) {
+			r = card_read(c, map->ref[PA_FN_METER].elem,
+				      map->ref[PA_FN_METER].channel, &meter);
+			if (r == -ENODEV)
+				return sd_bus_error_setf(err, PA_ERR_DEVICE_GONE,
+							 "The device was unplugged.");
+			mok = r == 0;
+		}
+		if (map->ref[PA_FN_CLIP].elem >= 0)
+			cok = card_read(c, map->ref[PA_FN_CLIP].elem,
+					map->ref[PA_FN_CLIP].channel, &clip) == 0;
+		lv_levels_entry(mok, meter, cok, clip, &peak, &clips);
+		r = sd_bus_message_append(reply, "(du)", peak, clips);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	return r;
+}
