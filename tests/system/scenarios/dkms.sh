@@ -55,8 +55,14 @@ if command -v preamp-emu >/dev/null; then
 	check "usbip's vhci-hcd loads" load_usbip || finish
 	check "the quad emulator starts" emu_start quad quad || finish
 	check "the quad interface plugs in" emu_plug quad || finish
-	if wait_until 60 emu_card quad USB-Preamp; then
-		ok "udev loaded snd-usb-preamp for it: card $(emu_card quad USB-Preamp)"
+	# the preamp controls stand on snd-usb-audio's card
+	preamp_controls() {
+		local c
+		c=$(emu_card quad USB-Audio) || return 1
+		amixer -c "$c" controls | grep -q "Line In 1 Gain Capture Volume"
+	}
+	if wait_until 60 preamp_controls; then
+		ok "udev loaded snd-usb-preamp for it: its controls are on card $(emu_card quad USB-Audio)"
 	else
 		fail "udev loaded snd-usb-preamp for it" "$(cat /proc/asound/cards)" \
 			"modules: $(lsmod | grep -E '^snd_usb' | awk '{ print $1 }' | tr '\n' ' ')"
