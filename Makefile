@@ -32,6 +32,7 @@ all: user kernel
 # suites to UNIT_SUITES; unit.mk, which builds the suites, comes last.
 -include tests/emulator/emulator.mk
 -include tests/conformance/conformance.mk
+-include daemon/preampd/autogain.mk
 -include daemon/daemon.mk
 -include daemon/preampctl/preampctl.mk
 -include kernel/kernel.mk

@@ -45,7 +45,7 @@ PREAMPD_IO_SRCS := \
 	$(PREAMPD_DIR)/hotplug.c \
 	$(PREAMPD_DIR)/card.c \
 	$(PREAMPD_DIR)/auth.c \
-	$(PREAMPD_DIR)/autogain-none.c
+	$(PREAMPD_AUTOGAIN_SRCS)
 
 PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
 
@@ -184,5 +184,5 @@ uninstall-daemon:
 vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub
 	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm/root PREFIX=/usr
 
-VM_SCENARIOS += daemon-basic daemon-restore daemon-polkit
+VM_SCENARIOS += daemon-basic daemon-restore daemon-polkit daemon-autogain
 check-vm vm-run vm-shell: vm-root-daemon

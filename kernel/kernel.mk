@@ -44,7 +44,8 @@ $(B)/bin/ctlraw: $(B)/obj/tests/tools/ctlraw.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
-# The driver's VM scenarios (tests/vm/scenarios/driver-*.sh; driver-lib.sh
-# is their shared library, not a scenario).
+# The driver's VM scenarios (tests/vm/scenarios/driver-*.sh and shared-*.sh;
+# driver-lib.sh is their shared library, not a scenario).
 VM_SCENARIOS += driver-controls driver-writes driver-notify driver-guard \
-		driver-faults driver-lifetime driver-reset
+		driver-faults driver-lifetime driver-reset \
+		shared-card shared-unplug shared-order

@@ -50,7 +50,8 @@ bool pamp_shared_expected(struct pamp_dev *d)
 	for (i = 0; config && i < config->desc.bNumInterfaces; i++) {
 		struct usb_interface *intf = config->interface[i];
 
-		if (intf && intf->cur_altsetting->desc.bInterfaceClass ==
+		/* altsetting[0]: snd-usb-audio switches the current one */
+		if (intf && intf->altsetting[0].desc.bInterfaceClass ==
 			    USB_CLASS_AUDIO)
 			return true;
 	}

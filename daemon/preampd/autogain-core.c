@@ -71,6 +71,22 @@ static long min_long(long a, long b)
 	return a < b ? a : b;
 }
 
+/*
+ * The gain set now. Before the first write it is the input's own, which
+ * may lie off the grid (cur_k is then its nearest point): any grid point
+ * is a write away from it.
+ */
+static double cur_db(const struct ag *ag)
+{
+	return ag->gain_written ? gain_of(ag, ag->cur_k) : ag->p.gain_db;
+}
+
+static bool needs_write(const struct ag *ag, long k)
+{
+	return k != ag->cur_k ||
+	       fabs(cur_db(ag) - gain_of(ag, k)) > DB_EPSILON;
+}
+
 /* the highest grid point below every gain that clipped with pad */
 static long below_ceiling(const struct ag *ag, bool pad)
 {
@@ -154,14 +170,17 @@ static void q_finish(struct ag *ag, enum ag_result r, double gain_db,
 static void finish_at(struct ag *ag, enum ag_result r, long k, bool pad,
 		      double peak)
 {
-	q_apply(ag, gain_of(ag, k), k != ag->cur_k, pad);
-	q_finish(ag, r, gain_of(ag, k), pad, peak);
+	bool write = needs_write(ag, k);
+
+	q_apply(ag, gain_of(ag, k), write, pad);
+	q_finish(ag, r, write ? gain_of(ag, k) : cur_db(ag), pad, peak);
 }
 
 /* The run ends with the setting from before put back. */
 static void finish_restored(struct ag *ag, enum ag_result r, double peak)
 {
-	q_apply(ag, ag->p.gain_db, ag->cur_k != ag->orig_k, ag->orig_pad);
+	q_apply(ag, ag->p.gain_db,
+		fabs(cur_db(ag) - ag->p.gain_db) > DB_EPSILON, ag->orig_pad);
 	q_finish(ag, r, ag->p.gain_db, ag->orig_pad, peak);
 }
 
@@ -170,10 +189,12 @@ static void next_pass(struct ag *ag, long k, bool pad)
 {
 	struct ag_action a = { .type = AG_ACT_LISTEN };
 
+	bool write = needs_write(ag, k);
+
 	if (pad != ag->cur_pad)
 		ag->pad_toggled = true;
-	ag->settle_next = k != ag->cur_k || pad != ag->cur_pad;
-	q_apply(ag, gain_of(ag, k), k != ag->cur_k, pad);
+	ag->settle_next = write || pad != ag->cur_pad;
+	q_apply(ag, gain_of(ag, k), write, pad);
 	q_push(ag, &a);
 }
 
@@ -229,7 +250,6 @@ int ag_start(struct ag *ag, const struct ag_params *p)
 		     p->pad_db > 0.0 && p->pad_db <= PAD_MAX_DB ?
 		     p->pad_db : NAN;
 	ag->cur_k = k_nearest(ag, p->gain_db);
-	ag->orig_k = ag->cur_k;
 	ag->cur_pad = p->pad_available && p->pad_on;
 	ag->orig_pad = ag->cur_pad;
 	ag->ceiling_k[0] = NO_CEILING;
@@ -358,7 +378,7 @@ static void after_quiet(struct ag *ag, bool passes_left)
 
 	if (passes_left && k < ag->n_steps) {
 		/* as far up as what was heard cannot pass the target */
-		long nk = k_floor(ag, gain_of(ag, k) + ag->p.target_dbfs -
+		long nk = k_floor(ag, cur_db(ag) + ag->p.target_dbfs -
 					  AG_QUIET_DBFS);
 
 		nk = min_long(nk, below_ceiling(ag, pad));
@@ -377,15 +397,15 @@ static void after_quiet(struct ag *ag, bool passes_left)
 /* The pass heard the source without clipping: its loudest peak is exact. */
 static void after_measure(struct ag *ag, bool passes_left)
 {
-	long k = ag->cur_k, nk;
+	long nk;
 	bool pad = ag->cur_pad;
 	double peak = ag->pass_peak;
 	double target = ag->p.target_dbfs;
-	double ideal = gain_of(ag, k) + target - peak - AG_METER_RES_DB;
+	double ideal = cur_db(ag) + target - peak - AG_METER_RES_DB;
 	double predicted;
 
 	nk = min_long(k_floor(ag, ideal), below_ceiling(ag, pad));
-	predicted = peak + gain_of(ag, nk) - gain_of(ag, k);
+	predicted = peak + gain_of(ag, nk) - cur_db(ag);
 
 	if (predicted > target - AG_METER_RES_DB + DB_EPSILON) {
 		/* louder than the target even at the lowest gain */
@@ -462,6 +482,7 @@ struct ag_action ag_tick(struct ag *ag, uint64_t now_ms)
 			switch (a.type) {
 			case AG_ACT_SET_GAIN:
 				ag->cur_k = k_nearest(ag, a.gain_db);
+				ag->gain_written = true;
 				break;
 			case AG_ACT_SET_PAD:
 				ag->cur_pad = a.pad_on;
@@ -500,20 +521,31 @@ struct ag_action ag_tick(struct ag *ag, uint64_t now_ms)
 
 /* ---- interruptions ---- */
 
+/*
+ * Another client moved the gain (or the pad) while we listened: the run is
+ * cancelled and, as CancelAutoGain does, the setting from before AutoGain
+ * goes back. Written unconditionally: the live gain is theirs, not ours.
+ */
+static void cancel_restoring(struct ag *ag)
+{
+	q_clear(ag);
+	q_apply(ag, ag->p.gain_db, true, ag->orig_pad);
+	q_finish(ag, AG_CANCELLED, ag->p.gain_db, ag->orig_pad, heard(ag));
+}
+
 void ag_gain_changed_externally(struct ag *ag, double gain_db)
 {
+	(void)gain_db;
 	if (!ag->running || ag->finishing)
 		return;
-	q_clear(ag);
-	q_finish(ag, AG_CANCELLED, isfinite(gain_db) ? gain_db : NAN,
-		 ag->cur_pad, heard(ag));
+	cancel_restoring(ag);
 }
 
 bool ag_gain_observed(struct ag *ag, double gain_db)
 {
 	if (!ag->running || ag->finishing || !isfinite(gain_db))
 		return false;
-	if (fabs(gain_db - gain_of(ag, ag->cur_k)) <= ag->p.gain_step_db / 2)
+	if (fabs(gain_db - cur_db(ag)) <= ag->p.gain_step_db / 2)
 		return false;
 	ag_gain_changed_externally(ag, gain_db);
 	return true;
@@ -521,14 +553,10 @@ bool ag_gain_observed(struct ag *ag, double gain_db)
 
 bool ag_pad_observed(struct ag *ag, bool pad_on)
 {
-	double gain;
-
 	if (!ag->running || ag->finishing || !ag->p.pad_available ||
 	    pad_on == ag->cur_pad)
 		return false;
-	gain = ag->cur_k == ag->orig_k ? ag->p.gain_db : gain_of(ag, ag->cur_k);
-	q_clear(ag);
-	q_finish(ag, AG_CANCELLED, gain, pad_on, heard(ag));
+	cancel_restoring(ag);
 	return true;
 }
 

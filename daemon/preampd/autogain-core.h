@@ -119,9 +119,9 @@ struct ag {
 	long n_steps;		/* gain grid: gain_min + k * step, k = 0..n_steps */
 	long cur_k;		/* the setting as the machine has it */
 	bool cur_pad;
-	long orig_k;
 	bool orig_pad;
 	bool pad_toggled;
+	bool gain_written;	/* a SET_GAIN was handed out */
 	long ceiling_k[2];	/* lowest k that clipped, by pad state; > n_steps: none */
 	unsigned pass;
 	/* the pass in progress */

@@ -8,8 +8,9 @@
  *    Capture Switch" and its status enum); listen_ms does not apply and
  *    the device decides the window (levels.h maps its status words);
  *  - meter: the driver's Level Meter and Clip Count (snd-usb-preamp), read
- *    every half meter window; the driver does not tell the device's
- *    window, so the protocol's shortest (50 ms) is assumed;
+ *    every 25 ms (half the protocol's shortest meter window); the driver
+ *    does not tell the device's window, so after a change the longest
+ *    one passes before readings count;
  *  - capture: the card's capture stream hw:CARD,0, open only while
  *    listening, input N on channel N - 1.
  *
@@ -30,14 +31,13 @@
 #include "preampd.h"
 
 /*
- * The engine's state of an input. input.c keeps it (autogain_new) and
- * gives it back with this accessor, which input.c is to provide:
- *	struct autogain *input_autogain(const struct input *in)
- *	{ return in->ag; }
+ * The driver does not tell the device's meter window (50 to 1000 ms by the
+ * protocol): readings come every half of the shortest, and after a change
+ * of gain or pad the longest window passes before a reading counts (a
+ * peak held from before the change would read as a clip).
  */
-struct autogain *input_autogain(const struct input *in);
-
 #define METER_WINDOW_MS		50	/* PAMP_METER_WINDOW_MIN_MS */
+#define METER_SETTLE_MS		(1000 + 250)	/* PAMP_METER_WINDOW_MAX_MS + latency */
 #define HW_POLL_MS		200	/* hardware autogain status */
 #define HW_TIMEOUT_MS		60000	/* a device that never finishes */
 #define PCM_SETTLE_EXTRA_MS	20
@@ -308,8 +308,10 @@ static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	check_external(a);
 	read_meter(a);
 	drive(a);
+	/* from now, not from when it was due: a late loop does not burst */
+	(void)usec;
 	if (ag_running(&a->ag) && a->poll)
-		arm(a, &a->poll, usec + a->poll_ms * USEC_PER_MS, on_poll);
+		arm(a, &a->poll, now_usec(a) + a->poll_ms * USEC_PER_MS, on_poll);
 	return 0;
 }
 
@@ -393,6 +395,7 @@ static int start_software(struct autogain *a, double target, unsigned listen_ms,
 		.pad_db = NAN,	/* a switch: its attenuation is not told */
 		.pad_on = live->sw[PA_SW_PAD],
 		.meter_window_ms = METER_WINDOW_MS,
+		.settle_ms = METER_SETTLE_MS,
 	};
 	int r;
 

@@ -1,8 +1,10 @@
 # AutoGain and the level meters of preampd: the pure AutoGain state machine
 # (autogain-core.c), the meter decoders and the capture-stream peak meter
-# (levels.c), and the capture-stream I/O (levels-pcm.c, alsa-lib). Included
-# by the top-level Makefile after daemon/daemon.mk and before
-# tests/unit/unit.mk; the daemon links PREAMPD_AUTOGAIN_SRCS.
+# (levels.c), the capture-stream I/O (levels-pcm.c, alsa-lib) and the
+# engine behind autogain.h (autogain.c, sd-bus/sd-event; it takes the place
+# of autogain-none.c and needs input_autogain() from input.c). Included by
+# the top-level Makefile before daemon/daemon.mk, which links
+# PREAMPD_AUTOGAIN_SRCS into the daemon.
 
 PREAMPD_AUTOGAIN_DIR := daemon/preampd
 
@@ -11,9 +13,10 @@ PREAMPD_AUTOGAIN_PURE_SRCS := \
 	$(PREAMPD_AUTOGAIN_DIR)/autogain-core.c \
 	$(PREAMPD_AUTOGAIN_DIR)/levels.c
 
-# alsa-lib: the capture stream, opened only while listening.
+# alsa-lib: the capture stream, opened only while listening; the engine.
 PREAMPD_AUTOGAIN_IO_SRCS := \
-	$(PREAMPD_AUTOGAIN_DIR)/levels-pcm.c
+	$(PREAMPD_AUTOGAIN_DIR)/levels-pcm.c \
+	$(PREAMPD_AUTOGAIN_DIR)/autogain.c
 
 PREAMPD_AUTOGAIN_SRCS := $(PREAMPD_AUTOGAIN_PURE_SRCS) $(PREAMPD_AUTOGAIN_IO_SRCS)
 

@@ -37,6 +37,7 @@ unsigned input_number(const struct input *in) { return in->number; }
 struct device *input_device(const struct input *in) { return in->d; }
 const struct pa_input_map *input_map(const struct input *in) { return in->map; }
 const struct pa_input_settings *input_live(const struct input *in) { return &in->live; }
+struct autogain *input_autogain(const struct input *in) { return in->ag; }
 
 static struct card *card_of(const struct input *in)
 {

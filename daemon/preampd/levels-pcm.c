@@ -222,7 +222,9 @@ void lv_pcm_close(struct lv_pcm *p)
 int lv_pcm_fd(const struct lv_pcm *p, int *fd, unsigned *events)
 {
 	*fd = p->pfd.fd;
-	*events = (unsigned short)p->pfd.events;
+	/* alsa-lib asks for POLLNVAL too, which epoll (sd-event) refuses */
+	*events = (unsigned short)p->pfd.events &
+		  (POLLIN | POLLOUT | POLLPRI | POLLERR | POLLHUP);
 	return 0;
 }
 

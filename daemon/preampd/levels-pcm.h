@@ -28,8 +28,8 @@ int lv_pcm_open_name(const char *name, unsigned want_channels,
 		     struct lv_pcm **out, char *err, size_t errlen);
 void lv_pcm_close(struct lv_pcm *p);
 
-/* The one descriptor to watch and its poll events (POLLIN and POLLERR
- * have the values of EPOLLIN and EPOLLERR). */
+/* The one descriptor to watch and its poll events, as epoll takes them
+ * (POLLIN, POLLERR, ... have the values of EPOLLIN, EPOLLERR, ...). */
 int lv_pcm_fd(const struct lv_pcm *p, int *fd, unsigned *events);
 /*
  * The descriptor is ready (revents as sd-event reports them): reads every

@@ -181,6 +181,7 @@ struct device *input_device(const struct input *in);
 const struct pa_input_map *input_map(const struct input *in);
 /* the live settings as last read */
 const struct pa_input_settings *input_live(const struct input *in);
+struct autogain *input_autogain(const struct input *in);
 void input_set_locked(struct input *in, bool locked);
 /* re-reads the values mapped to elem; emits PropertiesChanged for what
  * changed and returns true if a saved setting changed */

@@ -587,7 +587,9 @@ static void test_cancel_restores_gain_and_pad(void **state)
 
 static void knob_in_pass_1(struct sim *s, struct ag *ag)
 {
-	if (ag->pass == 1 && s->now > ag->settle_until + 300 && s->gain != 33.0) {
+	/* once: the restore that follows is AutoGain's own write */
+	if (ag->running && !ag->finishing && ag->pass == 1 &&
+	    s->now > ag->settle_until + 300 && s->gain != 33.0) {
 		s->gain = 33.0;		/* a front-panel knob */
 		assert_true(ag_gain_observed(ag, s->gain));
 	}
@@ -595,8 +597,8 @@ static void knob_in_pass_1(struct sim *s, struct ag *ag)
 
 static void pad_button_in_pass_2(struct sim *s, struct ag *ag)
 {
-	if (ag->pass == 2 && ag->listening && s->now > ag->settle_until + 10 &&
-	    !s->pad) {
+	if (ag->running && !ag->finishing && ag->pass == 2 && ag->listening &&
+	    s->now > ag->settle_until + 10 && !s->pad) {
 		s->pad = true;
 		assert_true(ag_pad_observed(ag, true));
 	}
@@ -612,16 +614,19 @@ static void test_external_change_cancels(void **state)
 	start(&s, &ag, -4.0, NAN);
 	drive(&s, &ag, knob_in_pass_1);
 	assert_int_equal(s.finish.result, AG_CANCELLED);
-	assert_true(s.gain == 33.0);	/* their change stays */
-	assert_true(s.finish.gain_db == 33.0);
-	assert_int_equal(s.writes, 0);
+	/* the gain from before AutoGain goes back over theirs */
+	assert_true(s.gain == 20.0);
+	assert_true(s.finish.gain_db == 20.0);
+	assert_true(s.writes >= 1);
 
 	sim_init(&s, -10, 60, 0.5, 60.0, -40.0);
 	s.pad_available = true;
 	start(&s, &ag, -4.0, 20.0);
 	drive(&s, &ag, pad_button_in_pass_2);
 	assert_int_equal(s.finish.result, AG_CANCELLED);
-	assert_true(s.finish.pad_on);
+	/* the pad and gain from before AutoGain go back */
+	assert_false(s.finish.pad_on);
+	assert_true(s.finish.gain_db == 60.0);
 }
 
 static void test_own_writes_do_not_cancel(void **state)
@@ -638,8 +643,45 @@ static void test_own_writes_do_not_cancel(void **state)
 	assert_false(ag_pad_observed(&ag, true));	/* it has no pad */
 	drive(&s, &ag, NULL);
 	assert_int_equal(s.finish.result, AG_DONE);
+	assert_true(s.finish.gain_db == s.gain);
 	/* after the end, nothing is anyone's change */
 	assert_false(ag_gain_observed(&ag, 0.0));
+
+	/* already in the window: nothing is written */
+	sim_init(&s, -10, 60, 0.5, 20.0, -24.2);
+	start(&s, &ag, -4.0, NAN);
+	drive(&s, &ag, NULL);
+	assert_int_equal(s.finish.result, AG_DONE);
+	assert_int_equal(s.writes, 0);
+	assert_true(s.finish.gain_db == 20.0);
+}
+
+/* A gain off the grid at the start (a device with its own steps, a knob
+ * between them): the peak heard belongs to that gain, and the result is
+ * on the grid. */
+static void test_start_off_the_grid(void **state)
+{
+	static const double starts[] = { 20.2, 20.4, 20.6, 33.7, 59.9, -9.9 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+		for (double need = -8.0; need <= 58.0; need += 0.13) {
+			struct sim s;
+			struct ag ag;
+			double fp;
+
+			sim_init(&s, -10, 60, 0.5, starts[i], -4.0 - need);
+			start(&s, &ag, -4.0, NAN);
+			drive(&s, &ag, NULL);
+			fp = final_peak(&s);
+			if (s.finish.result != AG_DONE || fp > -4.0 || fp < -5.5 ||
+			    s.max_pass > AG_MAX_PASSES || !on_grid(&s, s.gain) ||
+			    s.finish.gain_db != s.gain)
+				fail_msg("from %g dB, needs %g: %s at %g dB, peak %g, %u passes",
+					 starts[i], need,
+					 ag_result_name(s.finish.result), s.gain,
+					 fp, s.max_pass);
+		}
 }
 
 static void test_device_failure_fails(void **state)
@@ -987,6 +1029,7 @@ int main(void)
 		cmocka_unit_test(test_cancel_restores_gain_and_pad),
 		cmocka_unit_test(test_external_change_cancels),
 		cmocka_unit_test(test_own_writes_do_not_cancel),
+		cmocka_unit_test(test_start_off_the_grid),
 		cmocka_unit_test(test_device_failure_fails),
 		cmocka_unit_test(test_unusable_readings),
 		cmocka_unit_test(test_gaps_lengthen_the_pass),

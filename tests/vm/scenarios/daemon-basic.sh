@@ -33,7 +33,7 @@ check_eq "GetDeviceByCard finds it" "o \"$dev\"" \
 	"$(pd_call "$PD_ROOT" "$PD_BUS.Manager" GetDeviceByCard i "$PD_CARD")"
 check_eq "input 1 has a gain range" "-10 60 0.5" \
 	"$(pd_in_get 1 GainMin) $(pd_in_get 1 GainMax) $(pd_in_get 1 GainStep)"
-check_eq "input 1's capabilities" 'as 5 "gain" "phantom" "pad" "air" "meter"' \
+check_eq "input 1's capabilities" 'as 6 "gain" "phantom" "pad" "air" "meter" "autogain"' \
 	"$(pd_get "$(pd_in_path 1)" "$PD_BUS.Input" Capabilities)"
 check_eq "inputs 1 and 2 share a 48 V switch" 2 "$(pd_in_get 1 PhantomGroup | cut -d' ' -f1)"
 check_eq "input 3's level is inst" '"inst"' "$(pd_in_get 3 Level)"
@@ -79,10 +79,10 @@ check_eq "48 V on input 3 is NotSupported" "Call failed: This input has no 48 V 
 	"$(err "$(pd_in_path 3)" "$PD_BUS.Input" SetPhantom bb true false)"
 check_eq "an unknown level is InvalidArgs" 'Call failed: A level is "line" or "inst".' \
 	"$(err "$(pd_in_path 3)" "$PD_BUS.Input" SetLevel sb mic false)"
-check_eq "autogain is NotSupported for now" "Call failed: This input has no autogain." \
-	"$(err "$in1" "$PD_BUS.Input" StartAutoGain dub -4 5000 false)"
-check_eq "GetLevels is NotSupported for now" "Call failed: This preampd reads no meters yet." \
-	"$(err "$dev" "$PD_BUS.Device" GetLevels)"
+check_eq "a listening time out of range is InvalidArgs" "Call failed: listen_ms is 1000 to 60000." \
+	"$(err "$in1" "$PD_BUS.Input" StartAutoGain dub -4 500 false)"
+check_eq "GetLevels gives one (peak, clips) per input" 4 \
+	"$(pd_call "$dev" "$PD_BUS.Device" GetLevels | cut -d' ' -f2)"
 check_eq "a bad policy is InvalidArgs" 'Call failed: The 48 V policy is "off", "restore" or "device".' \
 	"$(err "$dev" "$PD_BUS.Device" SetPhantomPolicy sb always false)"
 long=$(printf 'x%.0s' $(seq 65))

@@ -65,7 +65,7 @@ for mode in idle cset events both; do
 			hpid=$!
 			;;
 		esac
-		sleep 0.$((3 + RANDOM % 7))
+		sleep 0.$((2 + RANDOM % 5))
 		if [ $((i % 2)) = 0 ]; then
 			emu_unplug quad >/tmp/cycle.log 2>&1
 		else
