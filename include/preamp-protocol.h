@@ -198,6 +198,23 @@ static inline int pamp_set_switch_well_formed(__u16 wvalue)
 	return !(wvalue & PAMP_SWITCH_ZERO_MASK);
 }
 
+/* The request's name as the spec writes it, or NULL for an unknown code. */
+static inline const char *pamp_request_name(unsigned int request)
+{
+	static const char *const names[PAMP_REQ_LAST + 1] = {
+		[PAMP_REQ_GET_INFO]		= "GET_INFO",
+		[PAMP_REQ_GET_INPUT_INFO]	= "GET_INPUT_INFO",
+		[PAMP_REQ_GET_INPUT_STATE]	= "GET_INPUT_STATE",
+		[PAMP_REQ_SET_GAIN]		= "SET_GAIN",
+		[PAMP_REQ_SET_SWITCH]		= "SET_SWITCH",
+		[PAMP_REQ_GET_METERS]		= "GET_METERS",
+		[PAMP_REQ_GET_ALL_STATE]	= "GET_ALL_STATE",
+		[PAMP_REQ_SET_ALL_STATE]	= "SET_ALL_STATE",
+	};
+
+	return request <= PAMP_REQ_LAST ? names[request] : 0;
+}
+
 /*
  * The wLength of each request for a device of num_inputs inputs, or 0 for
  * a request without a data stage and for an unknown request.

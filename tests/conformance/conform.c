@@ -61,20 +61,9 @@ const char *pc_errname(int err)
 
 const char *pc_req_name(unsigned int req)
 {
-	static const char *const names[] = {
-		[PAMP_REQ_GET_INFO] = "GET_INFO",
-		[PAMP_REQ_GET_INPUT_INFO] = "GET_INPUT_INFO",
-		[PAMP_REQ_GET_INPUT_STATE] = "GET_INPUT_STATE",
-		[PAMP_REQ_SET_GAIN] = "SET_GAIN",
-		[PAMP_REQ_SET_SWITCH] = "SET_SWITCH",
-		[PAMP_REQ_GET_METERS] = "GET_METERS",
-		[PAMP_REQ_GET_ALL_STATE] = "GET_ALL_STATE",
-		[PAMP_REQ_SET_ALL_STATE] = "SET_ALL_STATE",
-	};
+	const char *name = pamp_request_name(req);
 
-	if (req >= PAMP_REQ_FIRST && req <= PAMP_REQ_LAST)
-		return names[req];
-	return "UNKNOWN";
+	return name ? name : "UNKNOWN";
 }
 
 int pc_raw(struct conform *c, uint8_t type, uint8_t req, uint16_t value,

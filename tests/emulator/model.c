@@ -13,18 +13,6 @@
 
 #define NS_PER_MS	1000000ULL
 
-static const char *const request_names[PAMP_REQ_LAST + 1] = {
-	[0] = "UNKNOWN",
-	[PAMP_REQ_GET_INFO] = "GET_INFO",
-	[PAMP_REQ_GET_INPUT_INFO] = "GET_INPUT_INFO",
-	[PAMP_REQ_GET_INPUT_STATE] = "GET_INPUT_STATE",
-	[PAMP_REQ_SET_GAIN] = "SET_GAIN",
-	[PAMP_REQ_SET_SWITCH] = "SET_SWITCH",
-	[PAMP_REQ_GET_METERS] = "GET_METERS",
-	[PAMP_REQ_GET_ALL_STATE] = "GET_ALL_STATE",
-	[PAMP_REQ_SET_ALL_STATE] = "SET_ALL_STATE",
-};
-
 static const char *const switch_names[PAMP_NUM_SWITCHES] = {
 	[PAMP_SW_PHANTOM] = "phantom",
 	[PAMP_SW_PAD] = "pad",
@@ -36,7 +24,9 @@ static const char *const switch_names[PAMP_NUM_SWITCHES] = {
 
 const char *emu_request_name(unsigned int request)
 {
-	return request <= PAMP_REQ_LAST ? request_names[request] : "UNKNOWN";
+	const char *name = pamp_request_name(request);
+
+	return name ? name : "UNKNOWN";
 }
 
 const char *emu_switch_name(unsigned int sw)
