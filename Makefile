@@ -38,6 +38,7 @@ all: user kernel
 -include kernel/kernel.mk
 -include tests/vm/vm.mk
 -include tests/system/system.mk
+-include tests/bench/bench.mk
 -include tests/unit/unit.mk
 
 user: $(USER_BINS)
@@ -57,6 +58,12 @@ check: deps
 	-$(MAKE) check-system
 	@tests/summary.sh $(B)/results unit preampctl-e2e kernel-checks \
 		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%)
+
+# Speed and memory: one table, measured in one VM run (not part of check).
+bench: deps
+	$(MAKE) vm-kernels
+	$(MAKE) all vm-root-daemon
+	tests/vm/run.sh --kernel 6.12 --timeout 900 bench
 
 demo: deps
 	$(MAKE) vm-kernels
