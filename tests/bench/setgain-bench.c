@@ -1,0 +1,81 @@
+/*
+ * setgain-bench: the round trip of preampd's SetGain over the system bus.
+ *
+ *   setgain-bench INPUT_PATH [N]
+ *
+ * Makes N (default 1000) SetGain calls on INPUT_PATH, alternating two
+ * gains, each waiting for its reply, and prints
+ *   calls=N p50_ms=X p99_ms=Y max_ms=Z
+ * Exit status 1 when a call fails.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <systemd/sd-bus.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	sd_bus *bus = NULL;
+	double *t;
+	long n = 1000;
+	int r;
+
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: setgain-bench INPUT_PATH [N]\n");
+		return 2;
+	}
+	if (argc == 3)
+		n = strtol(argv[2], NULL, 10);
+	if (n < 1 || n > 1000000) {
+		fprintf(stderr, "setgain-bench: bad count\n");
+		return 2;
+	}
+	t = calloc((size_t)n, sizeof(*t));
+	if (!t)
+		return 1;
+	r = sd_bus_open_system(&bus);
+	if (r < 0) {
+		fprintf(stderr, "setgain-bench: system bus: %s\n", strerror(-r));
+		return 1;
+	}
+	for (long i = 0; i < n; i++) {
+		sd_bus_error err = SD_BUS_ERROR_NULL;
+		sd_bus_message *reply = NULL;
+		double t0 = now_ms();
+
+		r = sd_bus_call_method(bus, "org.preampd.Preamp1", argv[1],
+				       "org.preampd.Preamp1.Input", "SetGain",
+				       &err, &reply, "db",
+				       (i & 1) ? 20.0 : 10.0, 0);
+		t[i] = now_ms() - t0;
+		if (r < 0) {
+			fprintf(stderr, "setgain-bench: call %ld: %s\n", i,
+				err.message ? err.message : strerror(-r));
+			sd_bus_error_free(&err);
+			return 1;
+		}
+		sd_bus_message_unref(reply);
+	}
+	qsort(t, (size_t)n, sizeof(*t), cmp);
+	printf("calls=%ld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", n,
+	       t[(n - 1) / 2], t[(n * 99 + 99) / 100 - 1], t[n - 1]);
+	sd_bus_flush_close_unref(bus);
+	free(t);
+	return 0;
+}

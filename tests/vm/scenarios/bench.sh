@@ -1,0 +1,223 @@
+#!/bin/bash
+# make bench: preampd's speed and memory against the ALSA tools, measured
+# side by side in one VM and printed as one table. The numbers are not
+# pass/fail thresholds (the goals are printed beside them); a measurement
+# that could not be taken is a failure. Under TCG on a shared machine the
+# numbers are noisy: compare runs on the same machine only.
+#
+#   1. plug-in to restored: from the kernel's "add" uevent of the card
+#      (udevadm monitor's timestamp) to the first poll of the emulator,
+#      every 2 ms, that has every saved value; against `alsactl restore`
+#      of the same card and values (median of 5)
+#   2. SetGain round trip p50/p99 over 1000 sd-bus calls
+#      (setgain-bench); against 200 `amixer cset` invocations
+#   3. the daemon's context switches (all threads) in 10 idle seconds
+#      with two devices
+#   4. its VmRSS with four devices
+#   5. state-file renames (inotify) during a 5 s amixer sweep, default
+#      debounce (500 ms)
+set -u
+. /tests/lib.sh
+. /tests/scenarios/daemon-lib.sh
+
+KEY=1d6b-0104-PQ4-BENCH1
+SOCK=/run/emu-quad.sock
+GAIN="Line In 1 Gain Capture Volume"
+
+declare -A R                    # the table's cells
+R[plug]="not measured"; R[alsactl]="not measured"
+R[rt]="not measured"; R[amixer]="not measured"
+R[wake]="not measured"; R[rss]="not measured"; R[writes]="not measured"
+
+ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
+ndev() { [ "$(pd_ndevices)" = "$1" ]; }
+plug() { emu_plug "$1" && wait_until 60 ndev "$2"; }
+# context switches of every thread of PID
+ctxt() {
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+		awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'
+}
+
+table() {
+	echo
+	echo "preamp benchmark (Linux $(uname -r), QEMU $( [ -e /dev/kvm ] && echo KVM || echo TCG))"
+	printf '%-40s %-18s %s\n' "what" "preampd" "reference"
+	printf '%-40s %-18s %s\n' "plug-in to restored" "${R[plug]}" "alsactl restore: ${R[alsactl]}"
+	printf '%-40s %-18s %s\n' "SetGain round trip p50 / p99" "${R[rt]}" "amixer cset: ${R[amixer]}"
+	printf '%-40s %s\n' "wakeups in 10 idle s, 2 devices" "${R[wake]}"
+	printf '%-40s %s\n' "RSS with 4 devices" "${R[rss]}"
+	printf '%-40s %s\n' "state-file writes in a 5 s sweep" "${R[writes]}"
+	echo
+}
+
+pd_setup
+check "preampd starts" pd_start || { pd_log; finish; }
+pid=$(cat /run/preampd.pid)
+# setpriv execs preampd: the pid is the daemon's
+check "the quad emulator starts" emu_start quad quad --serial PQ4-BENCH1 || finish
+check "it plugs in" plug quad 1 || { pd_log; finish; }
+wait_until 10 pd_card_of quad
+PD_CARD=$(pd_card_of quad)
+
+# --- 1. plug-in to restored
+sg() { pd_call "$(pd_in_path "$1")" "$PD_BUS.Input" SetGain db "$2" false >/dev/null; }
+settings() {
+	sg 1 20 && sg 2 9.5 && sg 3 33 && sg 4 -6 &&
+		pd_call "$(pd_in_path 1)" "$PD_BUS.Input" SetSwitch sbb pad true false >/dev/null &&
+		pd_call "$(pd_in_path 3)" "$PD_BUS.Input" SetSwitch sbb phase true false >/dev/null
+}
+check "six non-default settings through D-Bus" settings
+want=(in1.gain_db=20 in2.gain_db=9.5 in3.gain_db=33 in4.gain_db=-6 in1.pad=1 in3.phase=1)
+for kv in "${want[@]}"; do
+	[ "$(emu quad get "${kv%%=*}")" = "${kv#*=}" ] || fail "the device has $kv" "$(emu quad get "${kv%%=*}")"
+done
+check "they are saved" wait_until 10 grep -qx 'gain = 33' "$PD_STATE/$KEY.state"
+rm -f /var/lib/alsa/asound.state        # alsactl's rule must not restore them
+# the device forgets them (a reset, with the daemon away: it would
+# answer the reset), then goes
+check "preampd stops" pd_stop TERM
+check "the device resets to its defaults" emu quad reset
+check_eq "input 1 is back at 0 dB" 0 "$(emu quad get in1.gain_db)"
+check "it unplugs" emu_unplug quad
+check "preampd starts with the device away" pd_start || { pd_log; finish; }
+pid=$(cat /run/preampd.pid)
+udevadm monitor --kernel --subsystem-match=sound >/tmp/uevents 2>&1 &
+mon=$!
+sleep 1
+bench-util wait-state "$SOCK" 60 "${want[@]}" >/tmp/restored 2>&1 &
+waiter=$!
+check "it plugs in again" plug quad 1
+if wait "$waiter"; then
+	wait_until 10 pd_card_of quad
+	PD_CARD=$(pd_card_of quad)
+	t_add=$(sed -n "s|^KERNEL\[\([0-9.]*\)\] add .*/sound/card$PD_CARD (sound)\$|\1|p" /tmp/uevents | head -n 1)
+	t_done=$(cat /tmp/restored)
+	if [ -n "$t_add" ] && [ -n "$t_done" ]; then
+		R[plug]="$(ms_between "$t_add" "$t_done") ms"
+		ok "plug-in to restored: ${R[plug]} (card $PD_CARD added at $t_add, restored at $t_done)"
+	else
+		fail "plug-in to restored is measured" "$(cat /tmp/uevents /tmp/restored)"
+	fi
+else
+	fail "preampd restores the settings after the replug" "$(cat /tmp/restored)" "$(emu quad state | grep -E 'gain_db|pad|phase')" "$(pd_log)"
+fi
+kill "$mon" 2>/dev/null
+
+# the same card and values through alsactl (preampd stopped, so that it
+# does not answer the device's reset)
+if check "alsactl stores the card" alsactl -f /tmp/bench-asound.state store "$PD_CARD" &&
+	check "preampd stops for alsactl's turn" pd_stop TERM; then
+	times=()
+	for i in 1 2 3 4 5; do
+		emu quad reset >/dev/null
+		sleep 0.5
+		t0=$(bench-util now)
+		alsactl -f /tmp/bench-asound.state restore "$PD_CARD" >/dev/null 2>&1
+		t1=$(bench-util now)
+		times+=("$(ms_between "$t0" "$t1")")
+	done
+	if bench-util wait-state "$SOCK" 5 "${want[@]}" >/dev/null; then
+		R[alsactl]="$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p) ms"
+		ok "alsactl restore: ${R[alsactl]} (median of ${times[*]})"
+	else
+		fail "alsactl restore brings the values back" "$(emu quad state | grep -E 'gain_db|pad|phase')"
+	fi
+	check "preampd starts again" pd_start || { pd_log; finish; }
+	pid=$(cat /run/preampd.pid)
+	wait_until 30 ndev 1
+fi
+
+# --- 2. SetGain round trip, against amixer cset
+out=$(setgain-bench "$(pd_in_path 1)" 1000 2>&1)
+if [ $? = 0 ]; then
+	R[rt]="$(echo "$out" | sed 's/.*p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \/ \2 ms/')"
+	ok "SetGain round trip: $out"
+else
+	fail "1000 SetGain calls" "$out"
+fi
+bad=0
+: >/tmp/amixer-ms
+for i in $(seq 200); do
+	t0=${EPOCHREALTIME/./}
+	amixer -q -c "$PD_CARD" cset name="$GAIN" $(( i % 2 ? 60 : 80 )) >/dev/null 2>&1 || bad=$((bad + 1))
+	t1=${EPOCHREALTIME/./}
+	echo "$(( (t1 - t0) / 1000 )).$(( (t1 - t0) % 1000 / 100 ))" >>/tmp/amixer-ms
+done
+if [ "$bad" = 0 ]; then
+	out=$(bench-util ms-stats </tmp/amixer-ms 2>&1)
+else
+	out="$bad of 200 amixer cset failed"
+fi
+case "$out" in
+n=*)
+	R[amixer]="$(echo "$out" | sed 's/.*p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \/ \2 ms (200 calls)/')"
+	ok "amixer cset, 200 invocations: $out" ;;
+*) fail "200 amixer cset invocations" "$out" ;;
+esac
+
+# --- 3. wakeups in 10 idle seconds with two devices
+check "the solo emulator starts" emu_start solo solo || finish
+if check "it plugs in" plug solo 2; then
+	sleep 3                          # the plug-in's restore and save
+	c0=$(ctxt "$pid")
+	sleep 10
+	c1=$(ctxt "$pid")
+	if [ -n "$c0" ] && [ -n "$c1" ]; then
+		R[wake]="$((c1 - c0)) (goal 0)"
+		ok "wakeups in 10 idle s: $((c1 - c0)) ($c0 -> $c1 context switches)"
+	else
+		fail "the daemon's context switches are read"
+	fi
+fi
+
+# --- 4. RSS with four devices
+check "the duo-nometer emulator starts" emu_start duo duo-nometer || finish
+check "a second quad starts" emu_start quad2 quad --serial PQ4-BENCH2 || finish
+if plug duo 3 && plug quad2 4; then
+	ok "preampd has four devices"
+	sleep 3
+	rss=$(awk '/^VmRSS:/ { print $2 }' /proc/"$pid"/status)
+	if [ -n "$rss" ]; then
+		R[rss]="$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }') (goal < 4)"
+		ok "RSS with four devices: $rss kB"
+	else
+		fail "VmRSS is read"
+	fi
+else
+	fail "four devices plug in" "$(pd_devices)"
+fi
+
+# --- 5. state-file writes in a 5 s sweep (debounce 500 ms)
+sleep 2                                  # the plug-ins' saves are done
+# counted over the sweep and the 1.5 s after it (the last save)
+bench-util count-renames "$PD_STATE" 6.5 >/tmp/renames 2>&1 &
+watcher=$!
+wait_until 5 grep -q watching /tmp/renames
+# one amixer fed a change every 5 ms or so for 5 s (a fifo nobody writes
+# paces the loop without a fork per change)
+mkfifo /tmp/pace
+exec 3<>/tmp/pace
+sweep() {
+	local n=0 end=$(( ${EPOCHREALTIME/./} + 5000000 ))
+	while (( ${EPOCHREALTIME/./} < end )); do
+		echo "cset name='$GAIN' $(( 20 + n % 100 ))"
+		n=$((n + 1))
+		read -r -t 0.005 -u 3 _
+	done
+	echo "$n" >/tmp/sweep-n
+}
+sweep | amixer -q -c "$PD_CARD" -s
+exec 3<&-
+wait "$watcher"
+w=$(tail -n 1 /tmp/renames)
+case "$w" in
+[0-9]*)
+	R[writes]="$w (goal <= 10)"
+	ok "state-file writes during a 5 s sweep of $(cat /tmp/sweep-n) changes and 1.5 s after: $w" ;;
+*) fail "the state file's writes are counted" "$(cat /tmp/renames)" ;;
+esac
+
+table
+check "preampd stops" pd_stop TERM
+for e in quad solo duo quad2; do emu_stop "$e"; done
+finish
