@@ -185,4 +185,9 @@ vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub
 	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm/root PREFIX=/usr
 
 VM_SCENARIOS += daemon-basic daemon-restore daemon-polkit daemon-autogain
+# user space: one kernel is enough
+VM_KERNELS_daemon-basic    := 6.12
+VM_KERNELS_daemon-restore  := 6.12
+VM_KERNELS_daemon-polkit   := 6.12
+VM_KERNELS_daemon-autogain := 6.12
 check-vm vm-run vm-shell: vm-root-daemon
