@@ -14,6 +14,11 @@ GAIN3="Line In 3 Gain Capture Volume"
 CYCLES=20
 
 usb_gone() { ! emu_usb "$1" >/dev/null 2>&1; }
+
+# Sets AUDIO: snd-usb-audio's card of quad, once our controls are on it.
+ours_on_audio() {
+	AUDIO=$(emu_card quad USB-Audio) && pamp_on "$AUDIO"
+}
 no_cards() { ! grep -q 'USB-Preamp\|USB-Audio' /proc/asound/cards; }
 
 # writer CARD: amixer cset on our control until /tmp/stop-writer; the
@@ -39,18 +44,15 @@ for mode in idle cset events both; do
 	fails=0 writes=0 held=0
 	t0=$(_uptime_cs)
 	for i in $(seq "$CYCLES"); do
-		if ! pamp_plug quad >/tmp/cycle.log 2>&1; then
+		if ! emu_plug quad >/tmp/cycle.log 2>&1 ||
+		   ! wait_until 20 ours_on_audio; then
 			fails=$((fails + 1))
-			echo "# $mode $i: plug-in failed: $(tail -n 3 /tmp/cycle.log | tr '\n' ' ')"
+			echo "# $mode $i: no controls of ours on snd-usb-audio's card: $(tail -n 3 /tmp/cycle.log | tr '\n' ' ') $(cat /proc/asound/cards)"
 			emu_unplug quad >/dev/null 2>&1
 			wait_until 20 usb_gone quad
 			continue
 		fi
-		card=$(pamp_card quad)
-		if [ "$card" != "$(emu_card quad USB-Audio)" ]; then
-			fails=$((fails + 1))
-			echo "# $mode $i: our controls are on card $card, not snd-usb-audio's"
-		fi
+		card=$AUDIO
 		wpid='' hpid=''
 		case "$mode" in
 		cset|both)
