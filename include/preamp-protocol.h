@@ -212,7 +212,7 @@ static inline const char *pamp_request_name(unsigned int request)
 		[PAMP_REQ_SET_ALL_STATE]	= "SET_ALL_STATE",
 	};
 
-	return request <= PAMP_REQ_LAST ? names[request] : 0;
+	return request <= PAMP_REQ_LAST ? names[request] : (const char *)0;
 }
 
 /*

@@ -17,17 +17,6 @@
 #include "driver.h"
 #include "protocol.h"
 
-static const char *const pamp_req_names[] = {
-	[PAMP_REQ_GET_INFO]		= "GET_INFO",
-	[PAMP_REQ_GET_INPUT_INFO]	= "GET_INPUT_INFO",
-	[PAMP_REQ_GET_INPUT_STATE]	= "GET_INPUT_STATE",
-	[PAMP_REQ_SET_GAIN]		= "SET_GAIN",
-	[PAMP_REQ_SET_SWITCH]		= "SET_SWITCH",
-	[PAMP_REQ_GET_METERS]		= "GET_METERS",
-	[PAMP_REQ_GET_ALL_STATE]	= "GET_ALL_STATE",
-	[PAMP_REQ_SET_ALL_STATE]	= "SET_ALL_STATE",
-};
-
 static bool pamp_gone(struct pamp_dev *d)
 {
 	return READ_ONCE(d->udev->state) == USB_STATE_NOTATTACHED;
@@ -41,7 +30,7 @@ static int pamp_xfer_error(struct pamp_dev *d, u8 req, int ret)
 {
 	if (ret == -ENODEV || ret == -ESHUTDOWN || pamp_gone(d))
 		return -ENODEV;
-	dev_dbg_ratelimited(d->dev, "%s: %pe\n", pamp_req_names[req],
+	dev_dbg_ratelimited(d->dev, "%s: %pe\n", pamp_request_name(req),
 			    ERR_PTR(ret));
 	return ret;
 }
@@ -62,7 +51,7 @@ static int pamp_recv(struct pamp_dev *d, u8 req, u16 value, void *data,
 		return pamp_xfer_error(d, req, ret);
 	if (ret != len) {
 		dev_dbg_ratelimited(d->dev, "%s: short reply: %d of %u bytes\n",
-				    pamp_req_names[req], ret, len);
+				    pamp_request_name(req), ret, len);
 		return -EREMOTEIO;
 	}
 	memcpy(data, d->buf, len);
@@ -87,7 +76,7 @@ static int pamp_send(struct pamp_dev *d, u8 req, u16 value, const void *data,
 		return pamp_xfer_error(d, req, ret);
 	if (ret != len) {
 		dev_dbg_ratelimited(d->dev, "%s: short transfer: %d of %u bytes\n",
-				    pamp_req_names[req], ret, len);
+				    pamp_request_name(req), ret, len);
 		return -EREMOTEIO;
 	}
 	return 0;
