@@ -7,10 +7,10 @@
  * level to the hundredth of a dB.
  *
  * The speech-like source is a 200 Hz carrier shaped into syllables. Each
- * second holds four slots of 250 ms; each slot one syllable of 120 to 200
+ * second holds four slots of 250 ms; each slot one syllable of 80 to 160
  * ms whose peak is 0 to -15 dB below the level, and the first syllable of
  * every second reaches the full level. Syllable centres fall on a crest of the carrier,
- * so those peaks are exact too. The envelope (4u(1-u))^3 and the pauses
+ * so those peaks are exact too. The envelope (4u(1-u))^4 and the pauses
  * give a crest factor of about 15 dB, as in speech.
  */
 #include <math.h>
@@ -22,8 +22,8 @@
 
 #define SLOTS_PER_SECOND	4
 #define SLOT_FRAMES		(EMU_RATE / SLOTS_PER_SECOND)
-#define SYLLABLE_MIN_FRAMES	(EMU_RATE * 120 / 1000)
-#define SYLLABLE_MAX_FRAMES	(EMU_RATE * 200 / 1000)
+#define SYLLABLE_MIN_FRAMES	(EMU_RATE * 80 / 1000)
+#define SYLLABLE_MAX_FRAMES	(EMU_RATE * 160 / 1000)
 #define SPEECH_RANGE_DB		15.0
 #define CARRIER_PERIOD		240	/* frames of the 200 Hz carrier */
 #define CARRIER_CREST		(CARRIER_PERIOD / 4)
@@ -113,7 +113,8 @@ static double speech_env(const struct syllable *s, uint64_t frame)
 		return 0.0;
 	u = (double)(frame - s->start) / s->len;
 	env = 4.0 * u * (1.0 - u);
-	return s->amp * env * env * env;
+	env *= env;
+	return s->amp * env * env;
 }
 
 /*
