@@ -56,6 +56,30 @@ static void describe_device(struct pctl_buf *b, const struct pctl_dev_ref *d)
 	pctl_buf_putc(b, ')');
 }
 
+static void describe_device_at(struct pctl_buf *b, const void *items, size_t i)
+{
+	describe_device(b, &((const struct pctl_dev_ref *)items)[i]);
+}
+
+/* "WHAT 'QUERY' is ambiguous; it could be: A, B and N more.HINT" */
+static void ambiguous(struct pctl_buf *b, const char *what, const char *query,
+		      const size_t *cand, size_t ncand,
+		      void (*describe)(struct pctl_buf *, const void *, size_t),
+		      const void *items, const char *hint)
+{
+	pctl_buf_printf(b, "%s ", what);
+	quoted(b, query);
+	pctl_buf_puts(b, " is ambiguous; it could be: ");
+	for (size_t i = 0; i < ncand && i < MAX_LISTED; i++) {
+		if (i)
+			pctl_buf_puts(b, ", ");
+		describe(b, items, cand[i]);
+	}
+	if (ncand > MAX_LISTED)
+		pctl_buf_printf(b, " and %zu more", ncand - MAX_LISTED);
+	pctl_buf_puts(b, hint);
+}
+
 static void list_devices(struct pctl_buf *b, const struct pctl_dev_ref *devs, size_t n)
 {
 	if (n == 0) {
@@ -157,17 +181,8 @@ int pctl_select_device(const struct pctl_dev_ref *devs, size_t n, const char *qu
 		finish(&b, err, errsize);
 		r = -ENOENT;
 	} else {
-		pctl_buf_puts(&b, "device ");
-		quoted(&b, query);
-		pctl_buf_puts(&b, " is ambiguous; it could be: ");
-		for (i = 0; i < ncand && i < MAX_LISTED; i++) {
-			if (i)
-				pctl_buf_puts(&b, ", ");
-			describe_device(&b, &devs[cand[i]]);
-		}
-		if (ncand > MAX_LISTED)
-			pctl_buf_printf(&b, " and %zu more", ncand - MAX_LISTED);
-		pctl_buf_puts(&b, ". Give its index or key.");
+		ambiguous(&b, "device", query, cand, ncand, describe_device_at,
+			  devs, ". Give its index or key.");
 		finish(&b, err, errsize);
 		r = -ENOTUNIQ;
 	}
@@ -180,6 +195,11 @@ static void describe_input(struct pctl_buf *b, const struct pctl_in_ref *in)
 	pctl_buf_printf(b, "%u (", in->number);
 	pctl_term_text(b, in->label, 40);
 	pctl_buf_putc(b, ')');
+}
+
+static void describe_input_at(struct pctl_buf *b, const void *items, size_t i)
+{
+	describe_input(b, &((const struct pctl_in_ref *)items)[i]);
 }
 
 static void list_inputs(struct pctl_buf *b, const struct pctl_in_ref *ins, size_t n)
@@ -251,17 +271,8 @@ int pctl_select_input(const struct pctl_in_ref *ins, size_t n, const char *query
 		finish(&b, err, errsize);
 		r = -ENOENT;
 	} else {
-		pctl_buf_puts(&b, "input ");
-		quoted(&b, query);
-		pctl_buf_puts(&b, " is ambiguous; it could be: ");
-		for (i = 0; i < ncand && i < MAX_LISTED; i++) {
-			if (i)
-				pctl_buf_puts(&b, ", ");
-			describe_input(&b, &ins[cand[i]]);
-		}
-		if (ncand > MAX_LISTED)
-			pctl_buf_printf(&b, " and %zu more", ncand - MAX_LISTED);
-		pctl_buf_puts(&b, ". Give its number.");
+		ambiguous(&b, "input", query, cand, ncand, describe_input_at,
+			  ins, ". Give its number.");
 		finish(&b, err, errsize);
 		r = -ENOTUNIQ;
 	}
