@@ -651,15 +651,18 @@ static void collect_clips(struct emu_dev *d, uint64_t now_ns)
 	uint64_t window = (uint64_t)d->desc.meter_window_ms * NS_PER_MS;
 	bool clipped = false;
 
-	for (unsigned int i = 0; i < d->desc.num_inputs; i++) {
+	for (unsigned int i = 0; i < d->desc.num_inputs; i++)
 		clipped |= d->in[i].meter.clipped;
+	/*
+	 * At most one clip event per meter window, enough to wake a reader.
+	 * A clip inside the window stays pending until the window ends.
+	 */
+	if (!clipped || now_ns < d->clip_notified_ns + window)
+		return;
+	for (unsigned int i = 0; i < d->desc.num_inputs; i++)
 		d->in[i].meter.clipped = false;
-	}
-	/* at most one clip event per meter window: enough to wake a reader */
-	if (clipped && now_ns >= d->clip_notified_ns + window) {
-		d->pending_events |= PAMP_EVT_CLIP;
-		d->clip_notified_ns = now_ns;
-	}
+	d->pending_events |= PAMP_EVT_CLIP;
+	d->clip_notified_ns = now_ns;
 }
 
 ssize_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],

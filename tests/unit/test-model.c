@@ -410,6 +410,20 @@ static void clipping_notifies_evt_clip_and_counts(void **state)
 	assert_int_equal(notify(d, T0 + 160 * MS, &changed, &events, NULL), 8);
 }
 
+static void a_clip_inside_the_window_is_notified_when_it_ends(void **state)
+{
+	struct emu_dev *d = *state;
+	uint32_t changed, events;
+
+	emu_dev_force_clip(d, 0);
+	assert_int_equal(notify(d, T0, &changed, &events, NULL), 8);
+	assert_int_equal(events, PAMP_EVT_CLIP);
+	emu_dev_force_clip(d, 1);
+	assert_int_equal(notify(d, T0 + 20 * MS, &changed, &events, NULL), -EAGAIN);
+	assert_int_equal(notify(d, T0 + 100 * MS, &changed, &events, NULL), 8);
+	assert_int_equal(events, PAMP_EVT_CLIP);
+}
+
 static void no_notifications_without_flag_notify(void **state)
 {
 	struct emu_dev *d = load("remote");
@@ -702,6 +716,7 @@ int main(void)
 		T(knob_gain_snaps_and_clamps),
 		T(device_reset_notifies_evt_reset),
 		T(clipping_notifies_evt_clip_and_counts),
+		T(a_clip_inside_the_window_is_notified_when_it_ends),
 		cmocka_unit_test(no_notifications_without_flag_notify),
 		T(meters_follow_source_gain_and_pad),
 		cmocka_unit_test(meters_stall_without_flag_meters),
