@@ -34,7 +34,8 @@ PREAMPD_PURE_SRCS := \
 	$(PREAMPD_DIR)/authz.c \
 	$(PREAMPD_DIR)/config.c \
 	$(PREAMPD_DIR)/profile.c \
-	$(PREAMPD_DIR)/statefile.c
+	$(PREAMPD_DIR)/statefile.c \
+	$(PREAMPD_DIR)/usbattr.c
 
 # The service: sd-event, sd-bus, libudev, alsa-lib.
 PREAMPD_IO_SRCS := \
@@ -100,7 +101,7 @@ $(B)/bin/pa-polkit-stub: $(B)/obj/daemon/testing/polkit-stub.o
 # ---- unit tests: pure logic only ----
 
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
-	daemon-policy daemon-authz daemon-config
+	daemon-policy daemon-authz daemon-config daemon-usbattr
 UNIT_daemon-devkey_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-statefile_SRCS := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-profile_SRCS   := $(PREAMPD_PURE_SRCS)
@@ -108,6 +109,7 @@ UNIT_daemon-gain_SRCS      := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-policy_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-authz_SRCS     := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-config_SRCS    := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-usbattr_SRCS   := $(PREAMPD_PURE_SRCS)
 
 $(B)/asan/tests/unit/test-daemon-%.o $(B)/obj/tests/unit/test-daemon-%.o: \
 	CPPFLAGS += -I$(PREAMPD_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \

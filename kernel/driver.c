@@ -32,6 +32,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/usb.h>
 #include <linux/workqueue.h>
 #include <sound/core.h>
@@ -263,6 +264,32 @@ void pamp_place_again(struct pamp_dev *d)
 	mod_delayed_work(system_wq, &d->place_work, 0);
 }
 
+/*
+ * What the controls cannot say: the interface's "persistent" attribute is
+ * 1 when the device keeps its own settings across power cycles
+ * (FLAG_PERSISTENT), so that a state restore can skip what it holds.
+ */
+static ssize_t persistent_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct pamp_dev *d = dev_get_drvdata(dev);
+
+	if (!d)
+		return -ENODEV;
+	return sysfs_emit(buf, "%d\n",
+			  !!(d->info.flags & PAMP_FLAG_PERSISTENT));
+}
+static DEVICE_ATTR_RO(persistent);
+
+static struct attribute *pamp_attrs[] = {
+	&dev_attr_persistent.attr,
+	NULL
+};
+
+static const struct attribute_group pamp_attr_group = {
+	.attrs = pamp_attrs,
+};
+
 static int pamp_probe(struct usb_interface *intf,
 		      const struct usb_device_id *usb_id)
 {
@@ -319,11 +346,19 @@ static int pamp_probe(struct usb_interface *intf,
 	if (pamp_shared_expected(d))
 		d->place_wait_ms = READ_ONCE(audio_card_wait_ms);
 	d->place_deadline = jiffies + msecs_to_jiffies(d->place_wait_ms);
+
+	/*
+	 * The attribute is there before any control is: who finds the
+	 * controls finds it too (dev_groups would come after probe).
+	 */
+	usb_set_intfdata(intf, d);
+	ret = sysfs_create_group(&intf->dev.kobj, &pamp_attr_group);
+	if (ret)
+		goto err_intfdata;
 	ret = pamp_place(d);
 	if (ret)
-		goto err_notify;
+		goto err_sysfs;
 
-	usb_set_intfdata(intf, d);
 	pamp_notify_enable(d);
 
 	dev_info(d->dev, "%s: %u inputs%s%s\n",
@@ -332,6 +367,10 @@ static int pamp_probe(struct usb_interface *intf,
 		 d->notify.urb ? ", notifications" : "");
 	return 0;
 
+err_sysfs:
+	sysfs_remove_group(&intf->dev.kobj, &pamp_attr_group);
+err_intfdata:
+	usb_set_intfdata(intf, NULL);
 err_notify:
 	pamp_notify_shutdown(d);
 err_guard:
@@ -347,6 +386,7 @@ static void pamp_disconnect(struct usb_interface *intf)
 	if (!d)
 		return;
 
+	sysfs_remove_group(&intf->dev.kobj, &pamp_attr_group);
 	pamp_notify_shutdown(d);
 	pamp_state_disconnect(d);
 	pamp_controls_cancel_guard(d);

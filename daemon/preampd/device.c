@@ -14,6 +14,7 @@
 
 #include "autogain.h"
 #include "preampd.h"
+#include "usbattr.h"
 #include "util.h"
 
 #define SAVE_MAX_DELAY_USEC (5ULL * 1000 * 1000)
@@ -606,6 +607,15 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 
 		d->persistent = card_read(c, match->persistent.elem,
 					  match->persistent.channel, &v) == 0 && v;
+	} else if (match->profile->persistent_attr[0]) {
+		r = pa_usbattr_bool(id->usb_syspath, match->profile->driver,
+				    match->profile->persistent_attr,
+				    &d->persistent);
+		if (r < 0 && r != -ENOENT)
+			log_warning("%s: %s's '%s' attribute: %s; taken as not persistent",
+				    d->key, match->profile->driver,
+				    match->profile->persistent_attr,
+				    strerror(-r));
 	}
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		if (!(match->present & (1u << i)))

@@ -78,8 +78,11 @@ static int identify(struct udev_device *dev, struct usb_identity *id)
 		return -EINVAL;
 	id->card_index = (int)idx;
 	snprintf(id->card_sysname, sizeof(id->card_sysname), "%s", sysname);
-	if (strlen(syspath) >= sizeof(id->card_syspath))
+	if (strlen(syspath) >= sizeof(id->card_syspath) ||
+	    strlen(udev_device_get_syspath(usb)) >= sizeof(id->usb_syspath))
 		return -ENAMETOOLONG;
+	snprintf(id->usb_syspath, sizeof(id->usb_syspath), "%s",
+		 udev_device_get_syspath(usb));
 	snprintf(id->card_syspath, sizeof(id->card_syspath), "%s", syspath);
 
 	v = udev_device_get_sysattr_value(usb, "serial");

@@ -97,6 +97,7 @@ struct usb_identity {
 	char serial[256];	/* raw bytes from sysfs, NUL-terminated */
 	size_t serial_len;
 	char usb_path[256];	/* the USB device's ID_PATH (or sysname) */
+	char usb_syspath[256];	/* the USB device in sysfs */
 	char product[256];	/* product string, raw */
 	char card_syspath[256];
 	char card_sysname[32];

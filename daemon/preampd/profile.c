@@ -8,6 +8,7 @@
 
 #include "inifile.h"
 #include "profile.h"
+#include "usbattr.h"
 #include "util.h"
 
 static const char *const fn_names[PA_FN_COUNT] = {
@@ -260,6 +261,13 @@ static int handler(void *user, unsigned line, const char *section,
 				return fail(pp, line,
 					    "meter_scale must be centi-dbfs or none, not '%s'",
 					    value);
+		} else if (!strcmp(name, "persistent_attr")) {
+			if (!pa_usbattr_name_valid(value))
+				return fail(pp, line,
+					    "persistent_attr must be a sysfs attribute name (1 to 31 of a-z, 0-9, _), not '%s'",
+					    value);
+			snprintf(p->persistent_attr, sizeof(p->persistent_attr),
+				 "%s", value);
 		} else {
 			return fail(pp, line, "unknown key '%s' in [profile]",
 				    name);

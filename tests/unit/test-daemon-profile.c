@@ -239,7 +239,7 @@ static void the_same_names_on_another_vendor_are_our_drivers(void **state)
 }
 
 /* The controls of a four-input device on snd-usb-preamp: groups 1-2 and
- * 3-4, every switch, meters and a persistent flag. */
+ * 3-4, every switch and meters. */
 static const char our_quad[] =
 	"numid=1,iface=MIXER,name='Line In 1 Gain Capture Volume'\n"
 	"  ; type=INTEGER,access=rw---R--,values=1,min=0,max=140,step=0\n"
@@ -273,9 +273,7 @@ static const char our_quad[] =
 	"  ; type=INTEGER,access=r--v-R--,values=4,min=-9600,max=0,step=0\n"
 	"  | dBminmax-min=-96.00dB,max=0.00dB\n"
 	"numid=13,iface=MIXER,name='Clip Count'\n"
-	"  ; type=INTEGER,access=r--v----,values=4,min=0,max=65535,step=0\n"
-	"numid=14,iface=CARD,name='Preamp Persistent'\n"
-	"  ; type=BOOLEAN,access=r-------,values=1\n";
+	"  ; type=INTEGER,access=r--v----,values=4,min=0,max=65535,step=0\n";
 
 static void our_drivers_controls_give_four_inputs(void **state)
 {
@@ -308,8 +306,9 @@ static void our_drivers_controls_give_four_inputs(void **state)
 		assert_int_equal(m.in[i].ref[PA_FN_METER].channel, i);
 		assert_int_equal(m.in[i].ref[PA_FN_CLIP].channel, i);
 	}
-	assert_true(m.persistent.elem >= 0);
-	assert_string_equal(c.e[m.persistent.elem].name, "Preamp Persistent");
+	/* persistence is the interface's sysfs attribute, not a control */
+	assert_int_equal(m.persistent.elem, -1);
+	assert_string_equal(m.profile->persistent_attr, "persistent");
 	assert_true(c.e[m.in[0].ref[PA_FN_PHANTOM].elem].inactive);
 	free_set(&s);
 }
@@ -632,6 +631,8 @@ static void bad_profile_files_are_refused(void **state)
 		{ "[profile]\ndriver = \xff\n[controls]\ngain = G\n", "bad driver" },
 		{ "[profile]\ndriver = x\n[controls]\ngain = G\nmeter_scale = linear\n", "unknown key" },
 		{ "[profile]\ndriver = x\nmeter_scale = linear\n[controls]\ngain = G\n", "meter_scale" },
+		{ "[profile]\ndriver = x\npersistent_attr = ../x\n[controls]\ngain = G\n", "persistent_attr" },
+		{ "[profile]\ndriver = x\npersistent_attr = \n[controls]\ngain = G\n", "persistent_attr" },
 		{ "[profile]\ndriver = x\n[controls\ngain = G\n", "without ']'" },
 		{ "[profile]\ndriver = x\n[controls]\nthis line has no equals sign\n", "not a 'key = value'" },
 	};

@@ -4,7 +4,8 @@
 # on; "restore" brings 48 V back after the driver's plug-in guard; a
 # restart of the daemon changes nothing; a reboot-like start (empty /run)
 # restores; two devices with different serials keep separate states; a
-# kill -9 in a burst of changes leaves a whole state file, restored.
+# kill -9 in a burst of changes leaves a whole state file, restored; a
+# persistent device gets only what differs from its saved state.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/daemon-lib.sh
@@ -169,6 +170,44 @@ check "a knob moves input 3 elsewhere" emu quad knob 3 gain -10
 check "preampd starts again (reboot-like)" pd_start || { pd_log; finish; }
 check "input 3 is back at the saved $last dB" wait_until 30 sh -c "[ \"\$(preamp-emu-ctl /run/emu-quad.sock get in3.gain_db)\" = '$last' ]"
 check "the file was not taken as damaged" sh -c "! grep -q damaged $PD_LOG"
+
+# --- a persistent device (the octo keeps its own settings): only what
+#     differs from the saved state is written at plug-in
+OKEY=1d6b-0104-PO8-PERSIST1
+odev() { pd_devices | awk '{ gsub(/"/, ""); print $4 }'; }
+# "product persistent" for each interface the driver is bound to
+driver_says() {
+	local i
+	for i in /sys/bus/usb/drivers/snd-usb-preamp/*:*; do
+		echo "$(cat "$i/../product") $(cat "$i/persistent")"
+	done
+}
+set_counts() {
+	emu octo counters | awk -F= '/^req.SET_GAIN=/ { g = $2 } /^req.SET_SWITCH=/ { s = $2 } /^req.SET_ALL_STATE=/ { a = $2 } END { print g + 0, s + 0, a + 0 }'
+}
+check "the octo emulator starts" emu_start octo octo --serial PO8-PERSIST1 || finish
+check "it plugs in" emu_plug octo
+check "preampd has two devices" wait_until 30 plugged 2
+check "the driver says the octo is persistent" sh -c "$(declare -f driver_says); driver_says | grep -qx 'Preamp Octo 1'"
+check "and the quad is not" sh -c "$(declare -f driver_says); driver_says | grep -qx 'Preamp Quad 0'"
+check_eq "D-Bus: Persistent" "b true" "$(pd_get "$(odev)" "$PD_BUS.Device" Persistent)"
+check_eq "D-Bus: the quad is not Persistent" "b false" "$(pd_get "$(pd_dev_path)" "$PD_BUS.Device" Persistent)"
+check "SetGain 30 on octo input 1" pd_call "$(odev)/inputs/1" "$PD_BUS.Input" SetGain db 30 false
+check "SetGain 12 on octo input 2" pd_call "$(odev)/inputs/2" "$PD_BUS.Input" SetGain db 12 false
+check "the octo's state file has both" wait_until 5 sh -c "grep -qx 'gain = 30' $PD_STATE/$OKEY.state && grep -qx 'gain = 12' $PD_STATE/$OKEY.state"
+check "the octo unplugs" emu_unplug octo
+check "preampd has one device" wait_until 15 plugged 1
+check "while away, a knob moves octo input 2 to 5 dB" emu octo knob 2 gain 5
+emu octo reset-counters >/dev/null
+check "the octo plugs in again" emu_plug octo
+check "preampd has two devices again" wait_until 30 plugged 2
+check "input 2 is back at 12 dB" wait_until 30 sh -c '[ "$(preamp-emu-ctl /run/emu-octo.sock get in2.gain_db)" = 12 ]'
+check "the log says only what differs" wait_until 5 grep -q "persistent device: only what differs" "$PD_LOG"
+check_eq "input 1 kept its 30 dB" 30 "$(emu octo get in1.gain_db)"
+sleep 1
+check_eq "one SET_GAIN was sent, no switch, no SET_ALL_STATE" "1 0 0" "$(set_counts)"
+check "the octo unplugs" emu_unplug octo
+emu_stop octo
 
 check "preampd stops" pd_stop TERM
 emu_stop quad
