@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <alsa/asoundlib.h>
+#include <alsa/control_plugin.h>
 
 #include "preampd.h"
 #include "util.h"
@@ -421,7 +422,11 @@ int card_new(struct manager *m, const struct usb_identity *id,
 	c->m = m;
 	c->id = *id;
 	snprintf(name, sizeof(name), "hw:%d", id->card_index);
-	r = snd_ctl_open(&c->ctl, name, SND_CTL_NONBLOCK);
+	/*
+	 * The hw plugin directly: a card index needs none of alsa.conf, whose
+	 * parsed tree alsa-lib would otherwise keep for the daemon's life.
+	 */
+	r = snd_ctl_hw_open(&c->ctl, name, id->card_index, SND_CTL_NONBLOCK);
 	if (r < 0) {
 		log_warning("card %d (%s): cannot open its controls: %s",
 			    id->card_index, id->card_id, snd_strerror(r));

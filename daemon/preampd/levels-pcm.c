@@ -214,6 +214,8 @@ void lv_pcm_close(struct lv_pcm *p)
 	if (p->pcm) {
 		snd_pcm_drop(p->pcm);
 		snd_pcm_close(p->pcm);
+		/* opening parsed alsa.conf: give its tree back until next time */
+		snd_config_update_free_global();
 	}
 	free(p->buf);
 	free(p);

@@ -12,7 +12,7 @@
 #   2. SetGain round trip p50/p99 over 1000 sd-bus calls
 #      (setgain-bench); against 200 `amixer cset` invocations
 #   3. the daemon's context switches (all threads) in 10 idle seconds
-#      with two devices
+#      with two devices, their sources playing below full scale
 #   4. its VmRSS with four devices
 #   5. state-file renames (inotify) during a 5 s amixer sweep, default
 #      debounce (500 ms)
@@ -155,7 +155,10 @@ n=*)
 *) fail "200 amixer cset invocations" "$out" ;;
 esac
 
-# --- 3. wakeups in 10 idle seconds with two devices
+# --- 3. wakeups in 10 idle seconds with two devices: the sources play on,
+#     below full scale (input 3's sine at 33 dB clipped: every clip is an
+#     event preampd must answer with a Clipped signal, not idleness)
+check "quad input 3's source drops below clipping" emu quad source 3 sine -45
 check "the solo emulator starts" emu_start solo solo || finish
 if check "it plugs in" plug solo 2; then
 	sleep 3                          # the plug-in's restore and save
@@ -180,6 +183,10 @@ if plug duo 3 && plug quad2 4; then
 	if [ -n "$rss" ]; then
 		R[rss]="$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }') (goal < 4)"
 		ok "RSS with four devices: $rss kB"
+		# where it goes: the heap, and the libraries' pages
+		grep -E '^Rss(Anon|File|Shmem):' /proc/"$pid"/status | tr -s ' \t' ' ' | sed 's/^/# /'
+		awk '$6 ~ /\.so/ { lib = $6 } /^Rss:/ && lib { r[lib] += $2; lib = "" }
+			END { for (l in r) printf "# %6d kB %s\n", r[l], l }' /proc/"$pid"/smaps | sort -k2 -rn | head -n 8
 	else
 		fail "VmRSS is read"
 	fi
