@@ -143,10 +143,11 @@ check "list --json" pc_ok --json list
 check_eq "... card_id and input_count" "\"$CARD_ID\" 4" "$(jv devices.0.card_id) $(jv devices.0.input_count)"
 
 # DEV: index, hw:N, key, card id, whole name, part of a name (any case)
-for sel in 1 "hw:$PD_CARD" "$KEY" "$CARD_ID" "preamp quad" QUAD "pq4-ctl"; do
-	check "show '$sel' finds the quad" pc_ok show "$sel" &&
-		check "... Device 1 with its key" out_has "^Device 1: Preamp Quad" &&
-		out_has "$KEY" >/dev/null
+show_quad() {
+	pc_ok show "$1" && out_has "^Device 1: Preamp Quad" && out_has "^ +Key: +$KEY$"
+}
+for sel in 1 "hw:$PD_CARD" "$KEY" "$CARD_ID" "preamp quad" QUAD "pq4-ctl" "AMP QUA"; do
+	check "show '$sel' finds the quad" show_quad "$sel"
 done
 check "show --json" pc_ok --json show quad
 check_eq "... one device: key, input 1's range" "\"$KEY\" -10 60 0.5" \
@@ -362,6 +363,27 @@ plain() {
 check "... plain: time, then N:peak per input, no escapes" plain
 p1=$(tail -n 1 "$OUT" | sed -n 's/.*  1:\(-[0-9.]*\).*/\1/p')
 check "... input 1 near $expect dBFS ($p1)" near "$p1" "$expect"
+# one GetLevels call per refresh
+busctl --system monitor "$PD_BUS" >/tmp/getlevels.log 2>&1 &
+bm=$!
+sleep 2
+check "meter quad --count 6 (watched on the bus)" pc_ok meter quad --count 6
+sleep 1
+kill "$bm"
+wait "$bm" 2>/dev/null
+check_eq "... six refreshes, six GetLevels calls" "6 6" \
+	"$(wc -l <"$OUT") $(grep -c 'Member=GetLevels' /tmp/getlevels.log)"
+# a clip shows
+preampctl meter quad >/tmp/meter-clip.txt 2>&1 &
+mc=$!
+check "a meter runs on a pipe" wait_until 20 test -s /tmp/meter-clip.txt
+check "input 3 clips once" emu quad clip 3
+check "... the meter shows CLIP 1 after input 3's level" \
+	wait_until 15 grep -Eq '  3:(-[0-9]+\.[0-9]|0\.0|-inf) CLIP 1( |$)' /tmp/meter-clip.txt
+kill -TERM "$mc"
+mc_rc=0
+wait "$mc" || mc_rc=$?
+check_eq "... and ends with exit 0 on SIGTERM" 0 "$mc_rc"
 check "meter --json quad 1 --count 3" pc_ok --json meter quad 1 --count 3
 json_only1() { [ "$(jsonck -l inputs.0.number <"$OUT" | tr '\n' ' ')" = '1 1 1 ' ] && ! jsonck -l inputs.1 <"$OUT" 2>/dev/null; }
 check "... three JSON lines, input 1 only" json_only1
