@@ -18,8 +18,6 @@ static const struct {
 	{ "org.freedesktop.DBus.Error.NoReply",			PCTL_EXIT_DAEMON },
 	{ "org.freedesktop.DBus.Error.Timeout",			PCTL_EXIT_DAEMON },
 	{ "org.freedesktop.DBus.Error.TimedOut",		PCTL_EXIT_DAEMON },
-	{ "org.freedesktop.DBus.Error.Spawn.ServiceNotFound",	PCTL_EXIT_DAEMON },
-	{ "org.freedesktop.DBus.Error.Spawn.ChildExited",	PCTL_EXIT_DAEMON },
 	{ "org.freedesktop.DBus.Error.AccessDenied",		PCTL_EXIT_DENIED },
 	{ "org.freedesktop.DBus.Error.AuthFailed",		PCTL_EXIT_DENIED },
 	{ "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired", PCTL_EXIT_DENIED },
@@ -45,10 +43,21 @@ static const struct {
 	{ "org.freedesktop.DBus.Error.NoMemory",		PCTL_EXIT_FAILED },
 };
 
+/* the bus failed to start an activatable service (ExecFailed, ChildExited,
+ * ServiceNotFound, FailedToSetup...): it is not running */
+#define SPAWN_ERROR_PREFIX "org.freedesktop.DBus.Error.Spawn."
+
+static bool is_spawn_error(const char *name)
+{
+	return name && strncmp(name, SPAWN_ERROR_PREFIX, strlen(SPAWN_ERROR_PREFIX)) == 0;
+}
+
 int pctl_exit_for_dbus_error(const char *name)
 {
 	if (!name)
 		return PCTL_EXIT_FAILED;
+	if (is_spawn_error(name))
+		return PCTL_EXIT_DAEMON;
 	for (size_t i = 0; i < sizeof(error_table) / sizeof(error_table[0]); i++)
 		if (strcmp(name, error_table[i].name) == 0)
 			return error_table[i].code;
@@ -153,6 +162,11 @@ void pctl_error_from_dbus(struct pctl_error *err, const char *what,
 			pctl_error_set(err, code,
 				"%spreampd did not answer in time.\n"
 				"Check it with: systemctl status preampd", prefix);
+		else if (is_spawn_error(name))
+			pctl_error_set(err, code,
+				"%spreampd is not running, and the system bus could not start it%s%s%s.\n"
+				"Start it with: systemctl start preampd", prefix,
+				*said ? " (" : "", said, *said ? ")" : "");
 		else
 			pctl_error_set(err, code,
 				"%spreampd is not running (%s is not on the system bus).\n"

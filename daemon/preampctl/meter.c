@@ -374,8 +374,14 @@ static int on_levels(sd_bus_message *reply, void *userdata, sd_bus_error *ret_er
 	(void)ret_error;
 	v->pending = sd_bus_slot_unref(v->pending);
 	if (sd_bus_message_is_method_error(reply, NULL)) {
-		pctl_bus_error(v->err, "reading the levels", sd_bus_message_get_error(reply),
-			       sd_bus_message_get_errno(reply));
+		const sd_bus_error *e = sd_bus_message_get_error(reply);
+
+		pctl_bus_error(v->err, "reading the levels", e, sd_bus_message_get_errno(reply));
+		/* the device went between two refreshes: InterfacesRemoved may
+		 * still be on its way; say it as on_removed() does */
+		if (e && e->name && (strcmp(e->name, PCTL_ERROR_NS "DeviceGone") == 0 ||
+				     strcmp(e->name, "org.freedesktop.DBus.Error.UnknownObject") == 0))
+			pctl_error_set(v->err, PCTL_EXIT_GONE, "the device was unplugged");
 		if (v->ag && v->err->code == PCTL_EXIT_UNSUPPORTED) {
 			v->metered = false;	/* autogain goes on without a meter */
 			return 0;

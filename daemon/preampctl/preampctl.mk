@@ -65,3 +65,21 @@ install-preampctl: $(B)/bin/preampctl
 uninstall-preampctl:
 	rm -f $(DESTDIR)$(BINDIR)/preampctl $(DESTDIR)$(MANDIR)/man1/preampctl.1 \
 	      $(DESTDIR)$(BASHCOMPLETIONDIR)/preampctl
+
+# Helpers of the preampctl-live VM scenario (tests/tools): ptyrun runs a
+# program on a pseudo-terminal and types into it; jsonck checks JSON and
+# prints a value from it (the guest has no jq).
+PCTL_VM_TOOLS := $(B)/bin/ptyrun $(B)/bin/jsonck
+USER_BINS += $(PCTL_VM_TOOLS)
+
+$(B)/bin/ptyrun: $(B)/obj/tests/tools/ptyrun.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(B)/bin/jsonck: $(B)/obj/tests/tools/jsonck.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# preampctl against the real preampd and an emulated interface, in the VM
+VM_SCENARIOS += preampctl-live
+VM_KERNELS_preampctl-live := 6.12

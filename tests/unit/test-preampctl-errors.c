@@ -22,6 +22,11 @@ static const struct {
 } names[] = {
 	{ "org.freedesktop.DBus.Error.ServiceUnknown", PCTL_EXIT_DAEMON },
 	{ "org.freedesktop.DBus.Error.NameHasNoOwner", PCTL_EXIT_DAEMON },
+	{ "org.freedesktop.DBus.Error.Spawn.ExecFailed", PCTL_EXIT_DAEMON },
+	{ "org.freedesktop.DBus.Error.Spawn.ChildExited", PCTL_EXIT_DAEMON },
+	{ "org.freedesktop.DBus.Error.Spawn.ServiceNotFound", PCTL_EXIT_DAEMON },
+	{ "org.freedesktop.DBus.Error.Spawn.FailedToSetup", PCTL_EXIT_DAEMON },
+	{ "org.freedesktop.DBus.Error.SpawnNot", PCTL_EXIT_FAILED },
 	{ "org.freedesktop.DBus.Error.NoReply", PCTL_EXIT_DAEMON },
 	{ "org.freedesktop.DBus.Error.Timeout", PCTL_EXIT_DAEMON },
 	{ "org.freedesktop.DBus.Error.Disconnected", PCTL_EXIT_DAEMON },
@@ -80,6 +85,11 @@ static const struct {
 } messages[] = {
 	{ NULL, "org.freedesktop.DBus.Error.ServiceUnknown", "The name is not activatable", 0,
 	  PCTL_EXIT_DAEMON, { "preampd is not running", "systemctl start preampd" } },
+	/* an activation file, but no way to start it (no systemd, no helper) */
+	{ NULL, "org.freedesktop.DBus.Error.Spawn.ExecFailed",
+	  "Failed to execute program org.preampd.Preamp1: No such file or directory", 0,
+	  PCTL_EXIT_DAEMON, { "preampd is not running, and the system bus could not start it "
+			      "(Failed to execute program", "Start it with: systemctl start preampd" } },
 	{ "setting the gain", "org.freedesktop.DBus.Error.NoReply", "timeout", 0,
 	  PCTL_EXIT_DAEMON, { "setting the gain: preampd did not answer", "systemctl status preampd" } },
 	{ NULL, NULL, NULL, -ENOENT, PCTL_EXIT_DAEMON,
