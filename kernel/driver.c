@@ -32,7 +32,6 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/sysfs.h>
 #include <linux/usb.h>
 #include <linux/workqueue.h>
 #include <sound/core.h>
@@ -44,6 +43,7 @@
 #include "protocol.h"
 #include "shared.h"
 #include "state.h"
+#include "sysfs.h"
 #include "validate.h"
 
 static unsigned int phantom_guard_ms = 3000;
@@ -264,32 +264,6 @@ void pamp_place_again(struct pamp_dev *d)
 	mod_delayed_work(system_wq, &d->place_work, 0);
 }
 
-/*
- * What the controls cannot say: the interface's "persistent" attribute is
- * 1 when the device keeps its own settings across power cycles
- * (FLAG_PERSISTENT), so that a state restore can skip what it holds.
- */
-static ssize_t persistent_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
-{
-	struct pamp_dev *d = dev_get_drvdata(dev);
-
-	if (!d)
-		return -ENODEV;
-	return sysfs_emit(buf, "%d\n",
-			  !!(d->info.flags & PAMP_FLAG_PERSISTENT));
-}
-static DEVICE_ATTR_RO(persistent);
-
-static struct attribute *pamp_attrs[] = {
-	&dev_attr_persistent.attr,
-	NULL
-};
-
-static const struct attribute_group pamp_attr_group = {
-	.attrs = pamp_attrs,
-};
-
 static int pamp_probe(struct usb_interface *intf,
 		      const struct usb_device_id *usb_id)
 {
@@ -347,12 +321,9 @@ static int pamp_probe(struct usb_interface *intf,
 		d->place_wait_ms = READ_ONCE(audio_card_wait_ms);
 	d->place_deadline = jiffies + msecs_to_jiffies(d->place_wait_ms);
 
-	/*
-	 * The attribute is there before any control is: who finds the
-	 * controls finds it too (dev_groups would come after probe).
-	 */
+	/* sysfs.c's attributes come before any control */
 	usb_set_intfdata(intf, d);
-	ret = sysfs_create_group(&intf->dev.kobj, &pamp_attr_group);
+	ret = pamp_sysfs_add(d);
 	if (ret)
 		goto err_intfdata;
 	ret = pamp_place(d);
@@ -368,7 +339,7 @@ static int pamp_probe(struct usb_interface *intf,
 	return 0;
 
 err_sysfs:
-	sysfs_remove_group(&intf->dev.kobj, &pamp_attr_group);
+	pamp_sysfs_remove(d);
 err_intfdata:
 	usb_set_intfdata(intf, NULL);
 err_notify:
@@ -386,7 +357,7 @@ static void pamp_disconnect(struct usb_interface *intf)
 	if (!d)
 		return;
 
-	sysfs_remove_group(&intf->dev.kobj, &pamp_attr_group);
+	pamp_sysfs_remove(d);
 	pamp_notify_shutdown(d);
 	pamp_state_disconnect(d);
 	pamp_controls_cancel_guard(d);

@@ -556,6 +556,27 @@ static void restore(struct device *d)
 	marker_write(d);
 }
 
+/* The labels the device gave its inputs, where its driver shows them. */
+static void read_labels(struct device *d, const char *usb_syspath)
+{
+	const struct pa_profile *p = d->match.profile;
+	char name[32], v[PA_LABEL_MAX];
+
+	if (!p->label_attr[0])
+		return;
+	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
+		struct pa_input_map *in = &d->match.in[i];
+
+		if (!(d->match.present & (1u << i)) ||
+		    pa_usbattr_name_for(p->label_attr, in->number, name,
+					sizeof(name)) < 0 ||
+		    pa_usbattr_read(usb_syspath, p->driver, name, v,
+				    sizeof(v)) <= 0)
+			continue;
+		pa_utf8_sanitize(v, strlen(v), in->label, sizeof(in->label));
+	}
+}
+
 int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 	       struct device **out)
 {
@@ -617,6 +638,7 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 				    match->profile->persistent_attr,
 				    strerror(-r));
 	}
+	read_labels(d, id->usb_syspath);
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		if (!(match->present & (1u << i)))
 			continue;

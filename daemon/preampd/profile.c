@@ -268,6 +268,17 @@ static int handler(void *user, unsigned line, const char *section,
 					    value);
 			snprintf(p->persistent_attr, sizeof(p->persistent_attr),
 				 "%s", value);
+		} else if (!strcmp(name, "label_attr")) {
+			char probe[32];
+
+			if (strlen(value) >= sizeof(p->label_attr) ||
+			    pa_usbattr_name_for(value, PA_MAX_INPUTS, probe,
+						sizeof(probe)) < 0)
+				return fail(pp, line,
+					    "label_attr must be a sysfs attribute name with {n} once (in{n}_label), not '%s'",
+					    value);
+			snprintf(p->label_attr, sizeof(p->label_attr), "%s",
+				 value);
 		} else {
 			return fail(pp, line, "unknown key '%s' in [profile]",
 				    name);

@@ -99,6 +99,7 @@ struct pa_profile {
 	} ids[PA_PROFILE_IDS];
 	enum pa_meter_scale meter_scale;
 	char persistent_attr[32];	/* the driver's sysfs attribute, or "" */
+	char label_attr[32];		/* the same, per input: holds {n} */
 	char label[PA_LABEL_MAX];	/* [controls] label, may hold {n} */
 	struct pa_scale scale;		/* [controls] gain_scale */
 	char input_label[PA_MAX_INPUTS][PA_LABEL_MAX];

@@ -17,6 +17,21 @@ bool pa_usbattr_name_valid(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
+int pa_usbattr_name_for(const char *pattern, unsigned n, char *out,
+			size_t outsz)
+{
+	const char *at = strstr(pattern, "{n}");
+	int len;
+
+	if (!at || strstr(at + 3, "{n}"))
+		return -EINVAL;
+	len = snprintf(out, outsz, "%.*s%u%s", (int)(at - pattern), pattern, n,
+		       at + 3);
+	if (len < 0 || (size_t)len >= outsz || !pa_usbattr_name_valid(out))
+		return -EINVAL;
+	return 0;
+}
+
 /* The driver an interface directory is bound to, by its "driver" link. */
 static bool bound_to(int dirfd, const char *intf, const char *driver)
 {
@@ -34,9 +49,10 @@ static bool bound_to(int dirfd, const char *intf, const char *driver)
 	return !strcmp(base ? base + 1 : target, driver);
 }
 
-static int read_bool(int dirfd, const char *intf, const char *attr, bool *on)
+static int read_attr(int dirfd, const char *intf, const char *attr,
+		     char *out, size_t outsz)
 {
-	char path[512], buf[8];
+	char path[512];
 	ssize_t n;
 	int fd;
 
@@ -45,29 +61,28 @@ static int read_bool(int dirfd, const char *intf, const char *attr, bool *on)
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -ENOENT;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, out, outsz - 1);
+	if (n < 0)
+		n = -errno;
 	close(fd);
 	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (!strcmp(buf, "0\n") || !strcmp(buf, "0"))
-		*on = false;
-	else if (!strcmp(buf, "1\n") || !strcmp(buf, "1"))
-		*on = true;
-	else
-		return -EINVAL;
-	return 0;
+		return (int)n;
+	out[n] = '\0';
+	if (n > 0 && out[n - 1] == '\n')
+		out[--n] = '\0';
+	return (int)n;
 }
 
-int pa_usbattr_bool(const char *usb_syspath, const char *driver,
-		    const char *attr, bool *on)
+int pa_usbattr_read(const char *usb_syspath, const char *driver,
+		    const char *attr, char *out, size_t outsz)
 {
 	struct dirent *e;
 	int r = -ENOENT;
 	DIR *dir;
 
-	if (!pa_usbattr_name_valid(attr))
+	if (!pa_usbattr_name_valid(attr) || outsz < 2)
 		return -EINVAL;
+	out[0] = '\0';
 	dir = opendir(usb_syspath);
 	if (!dir)
 		return -ENOENT;
@@ -76,10 +91,27 @@ int pa_usbattr_bool(const char *usb_syspath, const char *driver,
 		if (!strchr(e->d_name, ':') ||
 		    !bound_to(dirfd(dir), e->d_name, driver))
 			continue;
-		r = read_bool(dirfd(dir), e->d_name, attr, on);
+		r = read_attr(dirfd(dir), e->d_name, attr, out, outsz);
 		if (r != -ENOENT)
 			break;
 	}
 	closedir(dir);
 	return r;
+}
+
+int pa_usbattr_bool(const char *usb_syspath, const char *driver,
+		    const char *attr, bool *on)
+{
+	char v[4];
+	int r = pa_usbattr_read(usb_syspath, driver, attr, v, sizeof(v));
+
+	if (r < 0)
+		return r;
+	if (!strcmp(v, "0"))
+		*on = false;
+	else if (!strcmp(v, "1"))
+		*on = true;
+	else
+		return -EINVAL;
+	return 0;
 }

@@ -309,6 +309,7 @@ static void our_drivers_controls_give_four_inputs(void **state)
 	/* persistence is the interface's sysfs attribute, not a control */
 	assert_int_equal(m.persistent.elem, -1);
 	assert_string_equal(m.profile->persistent_attr, "persistent");
+	assert_string_equal(m.profile->label_attr, "in{n}_label");
 	assert_true(c.e[m.in[0].ref[PA_FN_PHANTOM].elem].inactive);
 	free_set(&s);
 }
@@ -633,6 +634,8 @@ static void bad_profile_files_are_refused(void **state)
 		{ "[profile]\ndriver = x\nmeter_scale = linear\n[controls]\ngain = G\n", "meter_scale" },
 		{ "[profile]\ndriver = x\npersistent_attr = ../x\n[controls]\ngain = G\n", "persistent_attr" },
 		{ "[profile]\ndriver = x\npersistent_attr = \n[controls]\ngain = G\n", "persistent_attr" },
+		{ "[profile]\ndriver = x\nlabel_attr = label\n[controls]\ngain = G\n", "label_attr" },
+		{ "[profile]\ndriver = x\nlabel_attr = in{n}/x\n[controls]\ngain = G\n", "label_attr" },
 		{ "[profile]\ndriver = x\n[controls\ngain = G\n", "without ']'" },
 		{ "[profile]\ndriver = x\n[controls]\nthis line has no equals sign\n", "not a 'key = value'" },
 	};

@@ -181,7 +181,8 @@ if plug duo 3 && plug quad2 4; then
 	sleep 3
 	rss=$(awk '/^VmRSS:/ { print $2 }' /proc/"$pid"/status)
 	if [ -n "$rss" ]; then
-		R[rss]="$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }') (goal < 4)"
+		anon=$(awk '/^RssAnon:/ { print $2 }' /proc/"$pid"/status)
+		R[rss]="$(awk -v k="$rss" -v a="${anon:-0}" 'BEGIN { printf "%.1f MiB, own heap %.1f MiB", k / 1024, a / 1024 }') (goal < 4)"
 		ok "RSS with four devices: $rss kB"
 		# where it goes: the heap, and the libraries' pages
 		grep -E '^Rss(Anon|File|Shmem):' /proc/"$pid"/status | tr -s ' \t' ' ' | sed 's/^/# /'

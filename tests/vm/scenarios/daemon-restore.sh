@@ -5,7 +5,8 @@
 # restart of the daemon changes nothing; a reboot-like start (empty /run)
 # restores; two devices with different serials keep separate states; a
 # kill -9 in a burst of changes leaves a whole state file, restored; a
-# persistent device gets only what differs from its saved state.
+# persistent device gets only what differs from its saved state; the
+# inputs carry the labels the devices gave them.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/daemon-lib.sh
@@ -191,6 +192,18 @@ check "preampd has two devices" wait_until 30 plugged 2
 check "the driver says the octo is persistent" sh -c "$(declare -f driver_says); driver_says | grep -qx 'Preamp Octo 1'"
 check "and the quad is not" sh -c "$(declare -f driver_says); driver_says | grep -qx 'Preamp Quad 0'"
 check_eq "D-Bus: Persistent" "b true" "$(pd_get "$(odev)" "$PD_BUS.Device" Persistent)"
+# the labels the devices gave their inputs: the driver's attributes, then D-Bus
+quad_intf() {
+	local i
+	for i in /sys/bus/usb/drivers/snd-usb-preamp/*:*; do
+		[ "$(cat "$i/../product")" = "Preamp Quad" ] && echo "$i"
+	done
+}
+qi=$(quad_intf)
+check_eq "the quad's in3_label" "Inst 3" "$(cat "$qi/in3_label")"
+check "the quad has no in5_label" test ! -e "$qi/in5_label"
+check_eq "D-Bus: the quad's input 3 is labelled as the device says" 's "Inst 3"' "$(pd_get "$(pd_in_path 3)" "$PD_BUS.Input" Label)"
+check_eq "D-Bus: the octo's input 8 too" 's "Mic 8"' "$(pd_get "$(odev)/inputs/8" "$PD_BUS.Input" Label)"
 check_eq "D-Bus: the quad is not Persistent" "b false" "$(pd_get "$(pd_dev_path)" "$PD_BUS.Device" Persistent)"
 check "SetGain 30 on octo input 1" pd_call "$(odev)/inputs/1" "$PD_BUS.Input" SetGain db 30 false
 check "SetGain 12 on octo input 2" pd_call "$(odev)/inputs/2" "$PD_BUS.Input" SetGain db 12 false

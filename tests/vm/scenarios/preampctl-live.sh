@@ -128,12 +128,12 @@ echo "# quad: card $PD_CARD ($CARD_ID), key $KEY"
 check "status (the default)" pc_ok
 check "... names the device, its key and card" out_has "Preamp Quad.*\[$KEY\]  card $PD_CARD"
 check "... has the inputs' table" out_has "IN  LABEL +GAIN +48V +PAD +PHASE +HPF +AIR +LEVEL +AUTOGAIN"
-check "... with input 4" out_has "^ +4  Line In 4 "
+check "... with input 4" out_has "^ +4  Inst 4 "
 check "status --json" pc_ok --json status
 check "... parses" jsonck <"$OUT"
 check_eq "... the key" "\"$KEY\"" "$(jv devices.0.key)"
 check_eq "... the card" "$PD_CARD" "$(jv devices.0.card)"
-check_eq "... input 4's label" '"Line In 4"' "$(jv devices.0.inputs.3.label)"
+check_eq "... input 4's label" '"Inst 4"' "$(jv devices.0.inputs.3.label)"
 check "... the daemon's version" jv daemon_version
 
 check "list" pc_ok list
@@ -160,7 +160,7 @@ check "show with a bad index: exit 4" pc_fails 4 "no device number 7" show 7
 
 # ---- gain: absolute, relative, IN by number and label
 check "gain quad 1 12" pc_ok gain quad 1 12
-check "... says so" out_has "^Line In 1 \(input 1\) of Preamp Quad: gain 12.0 dB$"
+check "... says so" out_has "^Mic 1 \(input 1\) of Preamp Quad: gain 12.0 dB$"
 check_eq "... the device has 12 dB" 12 "$(emu quad get in1.gain_db)"
 check_eq "... amixer shows step 44" 44 "$(pd_amixer_get 'Line In 1 Gain Capture Volume')"
 check "gain quad 1 +3" pc_ok gain quad 1 +3
@@ -180,12 +180,12 @@ check "... parses" jsonck <"$OUT"
 check_eq "... device, input, gain" "\"$KEY\" 1 13.5" "$(jv device) $(jv input) $(jv gain)"
 check_eq "... the device has 13.5 dB" 13.5 "$(emu quad get in1.gain_db)"
 check "an ambiguous IN: exit 4, lists the candidates" \
-	pc_fails 4 "input 'line' is ambiguous; it could be: 1 \(Line In 1\), 2 \(Line In 2\)" gain quad line 3
+	pc_fails 4 "input 'mic' is ambiguous; it could be: 1 \(Mic 1\), 2 \(Mic 2\)" gain quad mic 3
 check "no input 9: exit 4" pc_fails 4 "no input 9" gain quad 9 3
 
 # ---- value out of range, with the range
 check "gain 61: exit 5 with the range" \
-	pc_fails 5 "61.0 dB is out of range for Line In 1 \(input 1\) of Preamp Quad: -10.0 to 60.0 dB" gain quad 1 61
+	pc_fails 5 "61.0 dB is out of range for Mic 1 \(input 1\) of Preamp Quad: -10.0 to 60.0 dB" gain quad 1 61
 check "gain =-11: exit 5 with the range" pc_fails 5 "-11.0 dB is out of range .*: -10.0 to 60.0 dB" gain quad 1 =-11
 check_eq "... nothing changed" 13.5 "$(emu quad get in1.gain_db)"
 long=$(printf 'x%.0s' $(seq 65))
@@ -194,8 +194,8 @@ check "a 65-byte preset name: exit 5, says what a name is" \
 
 # ---- capability missing
 check "phantom on input 3 (instrument): exit 6" \
-	pc_fails 6 "Line In 3 \(input 3\) of Preamp Quad has no 48 V phantom power" phantom quad 3 on
-check "air on input 3: exit 6" pc_fails 6 "Line In 3 \(input 3\) of Preamp Quad has no Air mode" air quad 3 on
+	pc_fails 6 "Inst 3 \(input 3\) of Preamp Quad has no 48 V phantom power" phantom quad 3 on
+check "air on input 3: exit 6" pc_fails 6 "Inst 3 \(input 3\) of Preamp Quad has no Air mode" air quad 3 on
 check "phase on input 1: exit 6" pc_fails 6 "has no phase" phase quad 1 on
 check "highpass on input 1: exit 6" pc_fails 6 "has no high-pass filter" highpass quad 1 on
 check "level on input 1: exit 6" pc_fails 6 "has no line/instrument switch" level quad 1 inst
@@ -204,14 +204,14 @@ check "pad on input 4: exit 6" pc_fails 6 "has no pad" pad quad 4 on
 # ---- switches and level
 wait_until 10 sh -c "! amixer -c $PD_CARD contents | grep -A1 'Phantom' | grep -q 'access=..i'" # the guard
 check "phantom quad 2 on" pc_ok phantom quad 2 on
-check "... says the switch is shared" out_has "^Line In 2 \(input 2\) of Preamp Quad: 48 V on \(one switch for inputs 1, 2\)$"
+check "... says the switch is shared" out_has "^Mic 2 \(input 2\) of Preamp Quad: 48 V on \(one switch for inputs 1, 2\)$"
 check_eq "... the device has 48 V on inputs 1 and 2" "1 1" "$(emu quad get in1.phantom) $(emu quad get in2.phantom)"
 check_eq "... amixer shows it" on "$(amixer -c "$PD_CARD" cget name='Line In 1-2 Phantom Power Capture Switch' | sed -n 's/^  : values=//p')"
 check "phantom --json quad 1 off" pc_ok --json phantom quad 1 off
 check_eq "... phantom false on inputs [1,2]" "false [1,2]" "$(jv phantom) $(jv inputs)"
 check_eq "... the device has it off" 0 "$(emu quad get in1.phantom)"
-check "pad quad 'Line In 1' on" pc_ok pad quad "Line In 1" on
-check "... says so" out_has "^Line In 1 \(input 1\) of Preamp Quad: pad on$"
+check "pad quad 'Mic 1' on" pc_ok pad quad "Mic 1" on
+check "... says so" out_has "^Mic 1 \(input 1\) of Preamp Quad: pad on$"
 check_eq "... the device's pad is on" 1 "$(emu quad get in1.pad)"
 check_eq "... amixer shows it" on "$(pd_amixer_get 'Line In 1 Pad Capture Switch')"
 check "pad --json off" pc_ok --json pad quad 1 off
@@ -227,13 +227,13 @@ check_eq "... the device's Air is on" 1 "$(emu quad get in2.air)"
 check "air --json quad 2 off" pc_ok --json air quad 2 off
 check_eq "... air false, the device's off" "false 0" "$(jv air) $(emu quad get in2.air)"
 check "level quad 3 line" pc_ok level quad 3 line
-check "... says so" out_has "^Line In 3 \(input 3\) of Preamp Quad: line level$"
+check "... says so" out_has "^Inst 3 \(input 3\) of Preamp Quad: line level$"
 check_eq "... the device is at line level" 0 "$(emu quad get in3.inst)"
 check_eq "... amixer shows Line" 0 "$(pd_amixer_get 'Line In 3 Level Capture Enum')"
 check "level --json quad 3 inst" pc_ok --json level quad 3 inst
 check_eq "... level inst, the device's too" '"inst" 1' "$(jv level) $(emu quad get in3.inst)"
 check "status shows the changes" pc_ok status quad
-check "... input 3: phase on, inst" out_has "^ +3  Line In 3 .* on .*inst"
+check "... input 3: phase on, inst" out_has "^ +3  Inst 3 .* on .*inst"
 
 # ---- presets
 check "preset save quad Vocals" pc_ok preset save quad Vocals
@@ -263,13 +263,13 @@ check "a bad policy word is a usage error" pc_fails 1 "." policy quad always
 # ---- the 48 V lock
 check "phantom quad 1 on" pc_ok phantom quad 1 on
 check "lock quad 1 on" pc_ok lock quad 1 on
-check "... says so" out_has "^Line In 1 \(input 1\) of Preamp Quad: 48 V locked off \(one switch for inputs 1, 2\)$"
+check "... says so" out_has "^Mic 1 \(input 1\) of Preamp Quad: 48 V locked off \(one switch for inputs 1, 2\)$"
 check_eq "... the group's 48 V went off" "0 0" "$(emu quad get in1.phantom) $(emu quad get in2.phantom)"
 check_eq "... the daemon has the lock" true "$(pd_in_get 1 PhantomLocked)"
 check "status shows it locked" pc_ok status quad
-check "... locked" out_has "^ +1  Line In 1 .*locked"
+check "... locked" out_has "^ +1  Mic 1 .*locked"
 check "phantom on input 2 while locked: exit 8, how to unlock" \
-	pc_fails 8 "48 V is locked off for Line In 2 \(input 2\) of Preamp Quad \(by an input sharing its switch\)" phantom quad 2 on
+	pc_fails 8 "48 V is locked off for Mic 2 \(input 2\) of Preamp Quad \(by an input sharing its switch\)" phantom quad 2 on
 check "... names the way out" grep -q "preampctl lock DEV IN off" "$ERR"
 check_eq "... the device still has 48 V off" 0 "$(emu quad get in2.phantom)"
 check "lock --json quad 1 off" pc_ok --json lock quad 1 off
@@ -300,12 +300,12 @@ monitors_listen() {
 	warm=$((warm + 1))
 	preampctl gain quad 4 $((warm % 2)) >/dev/null 2>&1
 	sleep 0.5
-	grep -q 'input 4 (Line In 4): Gain' /tmp/mon.txt && grep -q '"input":4' /tmp/mon.json
+	grep -q 'input 4 (Inst 4): Gain' /tmp/mon.txt && grep -q '"input":4' /tmp/mon.json
 }
 check "both monitors print a change of input 4" wait_until 60 monitors_listen
 check "amixer sets input 2 to 30 dB" pd_amixer_set 'Line In 2 Gain Capture Volume' 80
 check "monitor prints the change" wait_until 15 \
-	grep -Eq "^[0-9:.]+  1 Preamp Quad, input 2 \(Line In 2\): Gain 30.0 dB$" /tmp/mon.txt ||
+	grep -Eq "^[0-9:.]+  1 Preamp Quad, input 2 \(Mic 2\): Gain 30.0 dB$" /tmp/mon.txt ||
 	tail -n 5 /tmp/mon.txt /tmp/mon.err
 check "monitor --json prints it" wait_until 15 grep -q '"input":2,.*"property":"Gain"' /tmp/mon.json
 kill -TERM "$monj"
@@ -342,15 +342,15 @@ check "... the scale marks -6 and 0" grep -Eq -- "-60 .*-6 +0 +peak +hold" /tmp/
 bars() { for i in 1 2 3 4; do grep -Eq "^ $i [A-Za-z0-9 ]+\[[=#.|-]+\]" /tmp/meter.txt || return 1; done; }
 check "... one bar per input" bars
 check "... input 1's bar: signal below the window, the window marked empty" \
-	file_has /tmp/meter.txt '^ 1 Line In 1 +\[=+[.|]*-+\]'
-last1=$(grep -E '^ 1 Line In 1 +\[' /tmp/meter.txt | tail -n 1)
+	file_has /tmp/meter.txt '^ 1 Mic 1 +\[=+[.|]*-+\]'
+last1=$(grep -E '^ 1 Mic 1 +\[' /tmp/meter.txt | tail -n 1)
 peak1=$(printf '%s\n' "$last1" | sed -n 's/.*\] *\(-[0-9.]*\).*/\1/p')
 echo "# last frame of input 1: $last1 (the emulator: $expect dBFS)"
 check "... input 1 reads near $expect dBFS ($peak1)" near "$peak1" "$expect"
 check "meter quad 1, q quits" \
 	sh -c 'ptyrun -c 80 -r 10 -w 2 -k q -o /tmp/meter-q.tty -- preampctl meter quad 1 >/tmp/meter-q.res'
 check "... exit 0, the terminal put back" sh -c 'grep -qx exit=0 /tmp/meter-q.res && grep -qx restored=yes /tmp/meter-q.res'
-only1() { untty /tmp/meter-q.tty | grep -Eq '^ 1 Line In 1 +\[' && ! untty /tmp/meter-q.tty | grep -Eq '^ [234] '; }
+only1() { untty /tmp/meter-q.tty | grep -Eq '^ 1 Mic 1 +\[' && ! untty /tmp/meter-q.tty | grep -Eq '^ [234] '; }
 check "... input 1 only" only1
 
 # ---- the meter on a pipe: plain lines
@@ -395,11 +395,11 @@ check "autogain quad 2 --listen 1 on a terminal" \
 untty /tmp/ag.tty >/tmp/ag.txt
 check "... exit 0" grep -qx "exit=0" /tmp/ag.res
 check "... the title with the target window" \
-	file_has /tmp/ag.txt "^Autogain: Line In 2 \(input 2\) of Preamp Quad, target -5.5 to -4.0 dBFS"
-ag_live() { grep -Eq "^   listening  [0-9.]+ s  gain " /tmp/ag.txt && grep -Eq "^ 2 Line In 2 +\[" /tmp/ag.txt; }
+	file_has /tmp/ag.txt "^Autogain: Mic 2 \(input 2\) of Preamp Quad, target -5.5 to -4.0 dBFS"
+ag_live() { grep -Eq "^   listening  [0-9.]+ s  gain " /tmp/ag.txt && grep -Eq "^ 2 Mic 2 +\[" /tmp/ag.txt; }
 check "... the state while it listens, with a bar" ag_live
 check "... the result in words" \
-	file_has /tmp/ag.txt "^Autogain done: Line In 2 \(input 2\) of Preamp Quad is set to -?[0-9.]+ dB\.$"
+	file_has /tmp/ag.txt "^Autogain done: Mic 2 \(input 2\) of Preamp Quad is set to -?[0-9.]+ dB\.$"
 check "... and the peak" file_has /tmp/ag.txt "^The loudest peak will be about -[0-9.]+ dBFS \(target -5.5 to -4.0 dBFS\)\.$"
 check "... the cursor shown again" has_seq /tmp/ag.tty '[?25h'
 g2=$(emu quad get in2.gain_db)
@@ -410,7 +410,7 @@ check_eq "... result done, target -6" '"done" -6' "$(jv result) $(jv target)"
 check_eq "... its gain is the device's" "$(emu quad get in4.gain_db)" "$(jv gain)"
 check "autogain quad 3 on a pipe: progress lines, then the words" pc_ok autogain quad 3 --listen 1
 check "... progress" out_has "^   listening  [0-9.]+ s  gain "
-check "... the result" out_has "^Autogain done: Line In 3 \(input 3\) of Preamp Quad is set to"
+check "... the result" out_has "^Autogain done: Inst 3 \(input 3\) of Preamp Quad is set to"
 check "Ctrl-C cancels autogain: exit 9" \
 	sh -c 'ptyrun -w 3 -o /tmp/agc.tty -- preampctl autogain quad 1 --listen 20 >/tmp/agc.res; grep -qx exit=9 /tmp/agc.res'
 check "... says the gain is back" file_has /tmp/agc.tty "Autogain cancelled; the gain is back to 0.0 dB\."
