@@ -169,9 +169,9 @@ check "gain quad 1 -1.5" pc_ok gain quad 1 -1.5
 check_eq "... the device has 13.5 dB" 13.5 "$(emu quad get in1.gain_db)"
 check "gain 12.3 is snapped" pc_ok gain 1 1 12.3
 check "... to 12.5, and says so" out_has "gain 12.5 dB$"
-check "gain quad 'line in 2' 20dB (IN by label, any case)" pc_ok gain quad "line in 2" 20dB
+check "gain quad 'mic 2' 20dB (IN by label, any case)" pc_ok gain quad "mic 2" 20dB
 check_eq "... the device has 20 dB on input 2" 20 "$(emu quad get in2.gain_db)"
-check "gain quad 'in 4' =-6 (IN by part of a label; a negative absolute gain)" pc_ok gain quad "in 4" =-6
+check "gain quad 'st 4' =-6 (IN by part of a label; a negative absolute gain)" pc_ok gain quad "st 4" =-6
 check_eq "... the device has -6 dB on input 4" -6 "$(emu quad get in4.gain_db)"
 check "gain quad 1 +100 stops at the top" pc_ok gain quad 1 +100
 check_eq "... 60 dB" 60 "$(emu quad get in1.gain_db)"
