@@ -84,8 +84,10 @@ check_eq "the gain reached the device" 28.5 "$(emu_key quad in3.gain_db)"
 t=$(traffic quad)
 echo "# restore traffic: $t"
 
-# Switching off is always allowed, even during the guard.
+# Switching off is always allowed, even during the guard (a long one, so
+# that it cannot lift under a slow VM between the steps).
 check "quad unplugs" emu_unplug quad
+echo 120000 >/sys/module/snd_usb_preamp/parameters/phantom_guard_ms
 check "quad plugs in a third time" pamp_plug quad || finish
 PAMP_CARD=$(pamp_card quad)
 emu quad knob 1 phantom on >/dev/null
@@ -106,6 +108,7 @@ else
 	fail "still within the guard for the off test" "the guard had already lifted"
 fi
 check "quad unplugs" emu_unplug quad
+echo 3000 >/sys/module/snd_usb_preamp/parameters/phantom_guard_ms
 emu_stop quad
 
 # phantom_guard_ms=0: no guard at all.
