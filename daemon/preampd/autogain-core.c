@@ -269,6 +269,14 @@ unsigned ag_passes(const struct ag *ag)
 	return ag->pass;
 }
 
+void ag_pass_heard(const struct ag *ag, double *peak_dbfs,
+		   unsigned *covered_ms, unsigned *readings)
+{
+	*peak_dbfs = heard(ag);
+	*covered_ms = (unsigned)(ag->covered_us / 1000);
+	*readings = ag->readings;
+}
+
 enum ag_result ag_last_result(const struct ag *ag)
 {
 	return ag->result;

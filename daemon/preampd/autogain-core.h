@@ -176,6 +176,11 @@ int ag_cancel(struct ag *ag);
 /* The device refused a write or a read, or vanished. */
 void ag_device_failed(struct ag *ag);
 
+/* What the last pass heard, for the log: its loudest peak (0: it clipped),
+ * the time its readings covered and how many there were. */
+void ag_pass_heard(const struct ag *ag, double *peak_dbfs,
+		   unsigned *covered_ms, unsigned *readings);
+
 bool ag_running(const struct ag *ag);
 unsigned ag_passes(const struct ag *ag);
 enum ag_result ag_last_result(const struct ag *ag);

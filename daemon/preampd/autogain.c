@@ -64,6 +64,7 @@ struct autogain {
 	struct lv_pcm *pcm;
 	unsigned poll_ms;
 	unsigned logged_pass;	/* the last pass whose start was logged */
+	unsigned ended_pass;	/* the last pass whose end was logged */
 	bool clip_known;
 	long clip_prev;
 	bool driving;
@@ -222,6 +223,17 @@ static void drive(struct autogain *a)
 	for (unsigned guard = 0; guard < 16; guard++) {
 		struct ag_action act = ag_tick(&a->ag, now_usec(a) / USEC_PER_MS);
 		int r = 0;
+
+		if (a->logged_pass > a->ended_pass &&
+		    (act.type != AG_ACT_LISTEN || act.pass != a->logged_pass)) {
+			double peak;
+			unsigned ms, n;
+
+			ag_pass_heard(&a->ag, &peak, &ms, &n);
+			a->ended_pass = a->logged_pass;
+			log_info("%s: AutoGain pass %u heard %.2f dBFS over %u ms in %u readings",
+				 input_path(a->in), a->ended_pass, peak, ms, n);
+		}
 
 		switch (act.type) {
 		case AG_ACT_SET_GAIN:
@@ -429,6 +441,7 @@ static int start_software(struct autogain *a, double target, unsigned listen_ms,
 					 "The input's gain could not be read.");
 	a->clip_known = false;
 	a->logged_pass = 0;
+	a->ended_pass = 0;
 	if (a->src == SRC_CAPTURE) {
 		r = start_capture(a, &p, err);
 		if (r < 0)
