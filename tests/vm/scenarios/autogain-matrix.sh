@@ -8,8 +8,10 @@
 # stream). The expected result word, gain and pad come from the model's
 # range and the source's level. The proof of each run is a recording:
 # arecord from the interface's audio card after AutoGain, its peaks
-# measured with pamp-level. A `# case:` line per case and a table at the
-# end. The daemon runs under ASan+UBSan.
+# measured with pamp-level, and the emulator's clip count across it. The
+# passes are counted from the daemon's log (a line as each pass starts,
+# and the count in the line of the result). A `# case:` line per case and
+# a table at the end. The daemon runs under ASan+UBSan.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/daemon-lib.sh
