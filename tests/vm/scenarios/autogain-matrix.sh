@@ -18,10 +18,10 @@ set -u
 
 TARGET=-4		# dBFS, the usual target of dbus-api.md
 WINDOW=1.5		# the loudest peak lands in [TARGET - WINDOW, TARGET]
-LISTEN_MS=1200		# per pass; the speech source's loudest syllable comes once a second
+LISTEN_MS=1500		# per pass; the speech source's loudest syllable comes once a second
 MAX_PASSES=3
 QUIET_DBFS=-80		# at most this at the highest gain: nothing was heard
-REC_SECONDS=2		# less the first 100 ms, holds one of the speech source's loudest syllables
+REC_SECONDS=4		# holds three of the speech source's loudest syllables, should the stream skip
 REC_TOL_DB=0.05		# the recording against the daemon's and the emulator's peak
 RECORD_TRIES=5
 
