@@ -269,6 +269,14 @@ unsigned ag_passes(const struct ag *ag)
 	return ag->pass;
 }
 
+void ag_pass_heard(const struct ag *ag, double *peak_dbfs,
+		   unsigned *covered_ms, unsigned *readings)
+{
+	*peak_dbfs = heard(ag);
+	*covered_ms = (unsigned)(ag->covered_us / 1000);
+	*readings = ag->readings;
+}
+
 enum ag_result ag_last_result(const struct ag *ag)
 {
 	return ag->result;
@@ -295,26 +303,31 @@ static void begin_pass(struct ag *ag, uint64_t now)
 	ag->settle_next = false;
 	ag->settle_until = now + settle;
 	ag->last_t = ag->settle_until;
-	ag->covered = 0;
+	ag->covered_us = 0;
 	ag->hard_end = ag->settle_until + 2 * (uint64_t)ag->p.listen_ms;
 	ag->pass_clipped = false;
 	ag->pass_peak = -INFINITY;
 	ag->readings = 0;
 }
 
-void ag_feed_level(struct ag *ag, uint64_t now_ms, double peak_dbfs,
-		   bool clipped)
+/* A reading that covers cover_us of the pass (UINT64_MAX: as the clock says). */
+static void feed(struct ag *ag, uint64_t now_ms, uint64_t cover_us,
+		 double peak_dbfs, bool clipped)
 {
 	if (!ag->running || !ag->listening || now_ms < ag->settle_until)
 		return;
 	if (isnan(peak_dbfs) && !clipped)
 		return;		/* an unreadable reading covers nothing */
-	if (now_ms > ag->last_t) {
+	if (cover_us != UINT64_MAX) {
+		ag->covered_us += cover_us;
+		if (now_ms > ag->last_t)
+			ag->last_t = now_ms;
+	} else if (now_ms > ag->last_t) {
 		uint64_t dt = now_ms - ag->last_t;
 
 		/* a reading covers one meter window back: more is a gap */
-		ag->covered += dt < ag->p.meter_window_ms ? dt :
-							     ag->p.meter_window_ms;
+		ag->covered_us += 1000 * (dt < ag->p.meter_window_ms ? dt :
+						ag->p.meter_window_ms);
 		ag->last_t = now_ms;
 	}
 	ag->readings++;
@@ -326,6 +339,19 @@ void ag_feed_level(struct ag *ag, uint64_t now_ms, double peak_dbfs,
 		peak_dbfs = -INFINITY;
 	if (peak_dbfs > ag->pass_peak)
 		ag->pass_peak = peak_dbfs;
+}
+
+void ag_feed_level(struct ag *ag, uint64_t now_ms, double peak_dbfs,
+		   bool clipped)
+{
+	feed(ag, now_ms, UINT64_MAX, peak_dbfs, clipped);
+}
+
+void ag_feed_span(struct ag *ag, uint64_t now_ms, uint64_t span_us,
+		  double peak_dbfs, bool clipped)
+{
+	feed(ag, now_ms, span_us == UINT64_MAX ? span_us - 1 : span_us,
+	     peak_dbfs, clipped);
 }
 
 static void fail(struct ag *ag)
@@ -394,15 +420,42 @@ static void after_quiet(struct ag *ag, bool passes_left)
 	finish_restored(ag, AG_TOO_QUIET, ag->pass_peak);
 }
 
-/* The pass heard the source without clipping: its loudest peak is exact. */
+/*
+ * How much louder than peak_dbfs the loudest sample may really be: a
+ * sample is known to half a step of AG_SAMPLE_FULL_SCALE (0.2 dB at
+ * -63 dBFS), beyond the meter's own rounding.
+ */
+static double sample_uncertainty_db(double peak_dbfs)
+{
+	double steps = AG_SAMPLE_FULL_SCALE * pow(10.0, peak_dbfs / 20.0);
+
+	if (!(steps > 0.5))
+		return INFINITY;
+	return 20.0 * log10(1.0 + 0.5 / steps);
+}
+
+/* The pass heard the source without clipping: its loudest peak is known
+ * to its sample's resolution. */
 static void after_measure(struct ag *ag, bool passes_left)
 {
 	long nk;
 	bool pad = ag->cur_pad;
 	double peak = ag->pass_peak;
 	double target = ag->p.target_dbfs;
-	double ideal = cur_db(ag) + target - peak - AG_METER_RES_DB;
+	double unc = sample_uncertainty_db(peak);
+	/* a quiet peak, measured coarsely: the gain for the loudest it can be */
+	double margin = unc > AG_METER_RES_DB ? unc : 0.0;
+	double ideal = cur_db(ag) + target - peak - margin - AG_METER_RES_DB;
 	double predicted;
+
+	if (margin > 0.0 && passes_left) {
+		nk = min_long(k_floor(ag, ideal), below_ceiling(ag, pad));
+		if (nk != ag->cur_k) {
+			/* listen again there, where it is measured finely */
+			next_pass(ag, nk, pad);
+			return;
+		}
+	}
 
 	nk = min_long(k_floor(ag, ideal), below_ceiling(ag, pad));
 	predicted = peak + gain_of(ag, nk) - cur_db(ag);
@@ -462,7 +515,8 @@ static struct ag_action listen_action(const struct ag *ag, uint64_t now)
 {
 	struct ag_action a = { .type = AG_ACT_LISTEN, .pass = ag->pass };
 	uint64_t from = now > ag->last_t ? now : ag->last_t;
-	uint64_t until = from + (ag->p.listen_ms - ag->covered);
+	uint64_t left_us = (uint64_t)ag->p.listen_ms * 1000 - ag->covered_us;
+	uint64_t until = from + (left_us + 999) / 1000;
 
 	a.until_ms = until < ag->hard_end ? until : ag->hard_end;
 	a.poll_ms = ag->p.meter_window_ms / 2 ? ag->p.meter_window_ms / 2 : 1;
@@ -509,7 +563,8 @@ struct ag_action ag_tick(struct ag *ag, uint64_t now_ms)
 			fail(ag);
 			continue;
 		}
-		if (ag->pass_clipped || ag->covered >= ag->p.listen_ms ||
+		if (ag->pass_clipped ||
+		    ag->covered_us >= (uint64_t)ag->p.listen_ms * 1000 ||
 		    now_ms >= ag->hard_end) {
 			evaluate(ag);
 			continue;

@@ -9,8 +9,8 @@
  *
  *  - Pass 1 listens at the input's current setting. A pass lasts listen_ms
  *    of metered time, counted from the readings (each covers at most one
- *    meter window): where readings were missed, the pass goes on longer, up
- *    to twice listen_ms. After a change of gain or pad, readings during a
+ *    meter window, or the audio it was computed from): where readings were
+ *    missed, the pass goes on longer, up to twice listen_ms. After a change of gain or pad, readings during a
  *    settle time (two meter windows, at least settle_ms) are not used: the
  *    meter still holds peaks from before the change.
  *  - A clip ends the pass at once (a clip is the caller's "clipped" flag or
@@ -26,6 +26,12 @@
  *    that cannot clip what was heard), or the pad comes off at the highest
  *    gain; with no way up left the result is "too-quiet" and the setting
  *    from before is put back.
+ *  - A peak heard so quietly that its samples' resolution (16 bits: half
+ *    a step of full scale) makes it uncertain by more than AG_METER_RES_DB
+ *    is taken at the loudest it can be, and where that moves the gain and
+ *    a pass is left, the next pass listens at the new gain to measure it
+ *    finely: from -63 dBFS, one step of 16 bits is 0.4 dB, enough to
+ *    overshoot the target.
  *  - A pass that heard the source without clipping sets
  *      gain = current + (target - peak) - AG_METER_RES_DB,
  *    rounded down to the step grid and kept below any gain that clipped:
@@ -58,6 +64,7 @@
 #define AG_METER_RES_DB		0.01	/* meter rounding (0.01 dBFS and the device's 1/256 dB) */
 #define AG_CLIP_DROP_DB		70.0	/* the largest drop after a clip */
 #define AG_PAD_ASSUMED_DB	30.0	/* a pad of unknown attenuation attenuates at most this */
+#define AG_SAMPLE_FULL_SCALE	32767.0	/* peaks are of 16-bit samples (or finer) */
 
 #define AG_TARGET_MIN_DBFS	(-60.0)
 #define AG_LISTEN_MIN_MS	1000u
@@ -127,7 +134,8 @@ struct ag {
 	/* the pass in progress */
 	bool listening;
 	bool settle_next;	/* the next pass follows a change */
-	uint64_t settle_until, last_t, hard_end, covered;
+	uint64_t settle_until, last_t, hard_end;
+	uint64_t covered_us;	/* of listen_ms, by the readings */
 	bool pass_clipped;
 	double pass_peak;
 	unsigned readings;
@@ -147,6 +155,10 @@ int ag_start(struct ag *ag, const struct ag_params *p);
  * whether the input clipped since then. */
 void ag_feed_level(struct ag *ag, uint64_t now_ms, double peak_dbfs,
 		   bool clipped);
+/* The same for a reading that covers span_us of audio, whatever the clock
+ * did (a capture stream: the frames read; an overrun's gap covers nothing). */
+void ag_feed_span(struct ag *ag, uint64_t now_ms, uint64_t span_us,
+		  double peak_dbfs, bool clipped);
 /* The next thing to do. SET actions are taken as done when handed out: a
  * write that fails is reported with ag_device_failed() before the next
  * tick. After a FINISH, AG_ACT_NONE until the next ag_start(). */
@@ -163,6 +175,11 @@ void ag_gain_changed_externally(struct ag *ag, double gain_db);
 int ag_cancel(struct ag *ag);
 /* The device refused a write or a read, or vanished. */
 void ag_device_failed(struct ag *ag);
+
+/* What the last pass heard, for the log: its loudest peak (0: it clipped),
+ * the time its readings covered and how many there were. */
+void ag_pass_heard(const struct ag *ag, double *peak_dbfs,
+		   unsigned *covered_ms, unsigned *readings);
 
 bool ag_running(const struct ag *ag);
 unsigned ag_passes(const struct ag *ag);

@@ -63,6 +63,8 @@ struct autogain {
 	sd_event_source *io;	/* the capture stream */
 	struct lv_pcm *pcm;
 	unsigned poll_ms;
+	unsigned logged_pass;	/* the last pass whose start was logged */
+	unsigned ended_pass;	/* the last pass whose end was logged */
 	bool clip_known;
 	long clip_prev;
 	bool driving;
@@ -166,8 +168,13 @@ static void emit_finished(struct autogain *a, enum ag_result r, double gain,
 
 	if (!isfinite(gain) && (input_live(in)->fields & PA_F_GAIN))
 		gain = input_live(in)->gain_db;
-	log_info("%s: AutoGain %s, gain %.1f dB, loudest peak %.2f dBFS",
-		 input_path(in), ag_result_name(r), gain, peak);
+	if (a->src == SRC_HARDWARE)
+		log_info("%s: AutoGain %s, gain %.1f dB, loudest peak %.2f dBFS",
+			 input_path(in), ag_result_name(r), gain, peak);
+	else
+		log_info("%s: AutoGain %s, gain %.1f dB, loudest peak %.2f dBFS, "
+			 "%u passes", input_path(in), ag_result_name(r), gain,
+			 peak, ag_passes(&a->ag));
 	if (manager_device_by_path(m, device_path(input_device(in))))
 		sd_bus_emit_signal(m->bus, input_path(in), PA_INPUT_IFACE,
 				   "AutoGainFinished", "sdd", ag_result_name(r),
@@ -217,6 +224,17 @@ static void drive(struct autogain *a)
 		struct ag_action act = ag_tick(&a->ag, now_usec(a) / USEC_PER_MS);
 		int r = 0;
 
+		if (a->logged_pass > a->ended_pass &&
+		    (act.type != AG_ACT_LISTEN || act.pass != a->logged_pass)) {
+			double peak;
+			unsigned ms, n;
+
+			ag_pass_heard(&a->ag, &peak, &ms, &n);
+			a->ended_pass = a->logged_pass;
+			log_info("%s: AutoGain pass %u heard %.2f dBFS over %u ms in %u readings",
+				 input_path(a->in), a->ended_pass, peak, ms, n);
+		}
+
 		switch (act.type) {
 		case AG_ACT_SET_GAIN:
 			r = input_write_gain_raw(a->in,
@@ -227,6 +245,16 @@ static void drive(struct autogain *a)
 			r = input_write_switch(a->in, PA_SW_PAD, act.pad_on);
 			break;
 		case AG_ACT_LISTEN:
+			if (act.pass != a->logged_pass) {
+				const struct pa_input_settings *live =
+					input_live(a->in);
+
+				a->logged_pass = act.pass;
+				log_info("%s: AutoGain pass %u listens at gain %.1f dB, pad %s",
+					 input_path(a->in), act.pass,
+					 live->gain_db,
+					 live->sw[PA_SW_PAD] ? "on" : "off");
+			}
 			a->poll_ms = act.poll_ms;
 			r = arm(a, &a->end, act.until_ms * USEC_PER_MS, on_end);
 			if (r >= 0 && a->src == SRC_METER && !a->poll)
@@ -241,6 +269,9 @@ static void drive(struct autogain *a)
 			}
 			goto out;
 		case AG_ACT_FINISH:
+			if (a->pcm && lv_pcm_overruns(a->pcm))
+				log_info("%s: AutoGain: the capture stream overran %lu times",
+					 input_path(a->in), lv_pcm_overruns(a->pcm));
 			stop_io(a);
 			emit_finished(a, act.result, act.gain_db, act.peak_dbfs);
 			goto out;
@@ -335,7 +366,11 @@ static int on_capture(sd_event_source *s, int fd, uint32_t revents,
 						&clipped);
 
 		check_external(a);
-		ag_feed_level(&a->ag, now_usec(a) / USEC_PER_MS, peak, clipped);
+		/* the pass counts the audio heard, not the time: an overrun's
+		 * gap or a late stream covers nothing */
+		ag_feed_span(&a->ag, now_usec(a) / USEC_PER_MS,
+			     (uint64_t)n * 1000000u / lv_pcm_rate(a->pcm), peak,
+			     clipped);
 	}
 	drive(a);
 	return 0;
@@ -374,7 +409,9 @@ static int start_capture(struct autogain *a, struct ag_params *p,
 		stop_io(a);
 		return pa_bus_error_from_errno(err, r, "watching the capture stream");
 	}
-	p->meter_window_ms = lv_pcm_buffer_ms(a->pcm);
+	/* a reading is a period; after a change, what the buffer may hold
+	 * from before passes first */
+	p->meter_window_ms = lv_pcm_period_ms(a->pcm);
 	p->settle_ms = lv_pcm_buffer_ms(a->pcm) + PCM_SETTLE_EXTRA_MS;
 	return 0;
 }
@@ -403,6 +440,8 @@ static int start_software(struct autogain *a, double target, unsigned listen_ms,
 		return sd_bus_error_setf(err, PA_ERR_IO,
 					 "The input's gain could not be read.");
 	a->clip_known = false;
+	a->logged_pass = 0;
+	a->ended_pass = 0;
 	if (a->src == SRC_CAPTURE) {
 		r = start_capture(a, &p, err);
 		if (r < 0)

@@ -29,3 +29,10 @@ UNIT_levels_SRCS   := $(PREAMPD_AUTOGAIN_PURE_SRCS)
 $(B)/asan/tests/unit/test-autogain.o $(B)/obj/tests/unit/test-autogain.o \
 $(B)/asan/tests/unit/test-levels.o $(B)/obj/tests/unit/test-levels.o: \
 	CPPFLAGS += -I$(PREAMPD_AUTOGAIN_DIR) -DLEVELS_FIXTURES='"tests/unit/fixtures"'
+
+# ---- the VM test matrix (tests/vm/scenarios/autogain-matrix.sh) ----
+# user space over the real stack: one kernel is enough; daemon.mk's
+# vm-root-daemon gives it the installed daemon
+
+VM_SCENARIOS += autogain-matrix
+VM_KERNELS_autogain-matrix := 6.12

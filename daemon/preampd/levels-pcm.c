@@ -12,7 +12,7 @@
 
 #define PCM_RATE	48000u
 #define PCM_PERIOD_US	20000u
-#define PCM_BUFFER_US	80000u
+#define PCM_BUFFER_US	500000u	/* a daemon delayed this long loses nothing */
 #define READ_BUDGET	64	/* reads per wake-up, at most */
 
 struct lv_pcm {
@@ -313,6 +313,13 @@ unsigned lv_pcm_rate(const struct lv_pcm *p)
 unsigned lv_pcm_buffer_ms(const struct lv_pcm *p)
 {
 	unsigned long ms = (unsigned long)p->buffer * 1000ul / p->rate;
+
+	return ms ? (unsigned)ms : 1;
+}
+
+unsigned lv_pcm_period_ms(const struct lv_pcm *p)
+{
+	unsigned long ms = (unsigned long)p->period * 1000ul / p->rate;
 
 	return ms ? (unsigned)ms : 1;
 }

@@ -43,9 +43,11 @@ long lv_pcm_read(struct lv_pcm *p, unsigned revents);
 struct lv_pcm_meter *lv_pcm_meter(struct lv_pcm *p);
 unsigned lv_pcm_channels(const struct lv_pcm *p);
 unsigned lv_pcm_rate(const struct lv_pcm *p);
-/* the longest stretch one read can cover (the buffer): AutoGain's
- * meter_window_ms and settle_ms for this stream */
+/* the buffer: what may still be waiting from before a change (AutoGain's
+ * settle_ms for this stream) */
 unsigned lv_pcm_buffer_ms(const struct lv_pcm *p);
+/* one period: the audio of one reading (AutoGain's meter_window_ms) */
+unsigned lv_pcm_period_ms(const struct lv_pcm *p);
 unsigned long lv_pcm_overruns(const struct lv_pcm *p);
 
 #endif

@@ -684,6 +684,43 @@ static void test_start_off_the_grid(void **state)
 		}
 }
 
+/* A capture stream's readings cover the audio they were computed from:
+ * late readings after an overrun's gap do not end the pass early. */
+static void test_span_counts_audio_not_time(void **state)
+{
+	struct ag ag;
+	struct ag_params p = {
+		.target_dbfs = -4.0, .listen_ms = 1000,
+		.gain_min_db = 0, .gain_max_db = 50, .gain_step_db = 1,
+		.gain_db = 20, .meter_window_ms = 100,
+	};
+	struct ag_action a;
+	uint64_t now = 0;
+
+	(void)state;
+	ag_init(&ag);
+	assert_int_equal(ag_start(&ag, &p), 0);
+	assert_int_equal(ag_tick(&ag, now).type, AG_ACT_LISTEN);
+	/* 40 readings 30 ms apart, 10 ms of audio each: 400 ms heard */
+	for (unsigned i = 0; i < 40; i++) {
+		now += 30;
+		ag_feed_span(&ag, now, 10000, -30.0, false);
+		a = ag_tick(&ag, now);
+		assert_int_equal(a.type, AG_ACT_LISTEN);
+		assert_true(a.until_ms >= now + 1000 - 10 * (i + 1) - 1);
+	}
+	/* then the stream keeps up: 600 ms more end the pass */
+	for (unsigned i = 0; i < 30; i++) {
+		now += 20;
+		ag_feed_span(&ag, now, 20000, -30.0, false);
+		a = ag_tick(&ag, now);
+		if (i < 29)
+			assert_int_equal(a.type, AG_ACT_LISTEN);
+	}
+	assert_int_equal(a.type, AG_ACT_SET_GAIN);
+	assert_true(fabs(a.gain_db - 45.0) < 1e-9);
+}
+
 static void test_device_failure_fails(void **state)
 {
 	struct sim s;
@@ -955,6 +992,9 @@ static void test_emulated_speech(void **state)
 		{ 12.0, 60.0, true, AG_DONE },		/* needs the pad */
 		{ 30.0, 60.0, true, AG_MIN_GAIN },
 		{ -90.0, 0.0, false, AG_MAX_GAIN },
+		/* 16-bit samples at -63 dBFS: 23.3 steps read as 23, 0.1 dB
+		 * low; at 59 dB the peak would be -3.95 dBFS */
+		{ -62.95, 0.0, false, AG_DONE },
 	};
 
 	(void)state;
@@ -1030,6 +1070,7 @@ int main(void)
 		cmocka_unit_test(test_external_change_cancels),
 		cmocka_unit_test(test_own_writes_do_not_cancel),
 		cmocka_unit_test(test_start_off_the_grid),
+		cmocka_unit_test(test_span_counts_audio_not_time),
 		cmocka_unit_test(test_device_failure_fails),
 		cmocka_unit_test(test_unusable_readings),
 		cmocka_unit_test(test_gaps_lengthen_the_pass),
