@@ -18,7 +18,8 @@
 #define EMU_RATE		48000
 #define EMU_BLOCK_FRAMES	48	/* 1 ms: the meters' resolution */
 #define EMU_METER_BLOCKS	1000	/* the longest meter window, in blocks */
-#define EMU_HISTORY_FRAMES	(EMU_RATE / 4)	/* capture history kept */
+/* capture history kept: a reader may lag half of it (a slow VM) */
+#define EMU_HISTORY_FRAMES	EMU_RATE
 #define EMU_FULL_SCALE		32767
 #define EMU_SINE_HZ		1000.0	/* 48 samples a period: exact peaks */
 #define EMU_SPEECH_PITCH_HZ	200.0
@@ -48,6 +49,7 @@ struct emu_meter {
 /* The capture timeline shared by every input. */
 struct emu_timeline {
 	uint64_t frames;			/* rendered since power-up */
+	uint64_t skipped;			/* frames a late reader lost */
 	unsigned int channels;
 	int16_t history[EMU_HISTORY_FRAMES * EMU_MAX_CHANNELS];
 };

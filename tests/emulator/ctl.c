@@ -290,6 +290,8 @@ static int cmd_counters(struct cmd_ctx *c)
 		say(c->r, "req.%s=%u\n", request_name(code), ok + stalled);
 		say(c->r, "stall.%s=%u\n", request_name(code), stalled);
 	}
+	say(c->r, "audio.skipped_frames=%llu\n",
+	    (unsigned long long)d->tl.skipped);
 	if (st) {
 		say(c->r, "notify.sent=%llu\n",
 		    (unsigned long long)st->notify_sent);

@@ -186,8 +186,10 @@ void emu_dev_capture(struct emu_dev *d, uint64_t *pos, int16_t *out,
 	if (frames > EMU_HISTORY_FRAMES / 2)
 		frames = EMU_HISTORY_FRAMES / 2;
 	/* a reader that fell out of the history resumes at the present */
-	if (*pos + EMU_HISTORY_FRAMES / 2 < d->tl.frames)
+	if (*pos + EMU_HISTORY_FRAMES / 2 < d->tl.frames) {
+		d->tl.skipped += d->tl.frames - frames - *pos;
 		*pos = d->tl.frames - frames;
+	}
 	/* a reader ahead of the clock makes the timeline run ahead */
 	while (d->tl.frames < *pos + frames)
 		render_block(d);
