@@ -1,0 +1,96 @@
+#!/bin/bash
+# Scenario 3: plug-in on a system where alsa-utils is active. A device was
+# set to 20 dB with 48 V on; alsactl stored the card as it does at
+# shutdown (asound.state with 48 V on) and preampd saved its state (48 V
+# on, 20 dB). The device is then powered up again from its defaults and
+# plugged in: udev's 90-alsa-restore.rules runs `alsactl restore`, which
+# asks for 48 V; the driver's plug-in guard refuses it, preampd's default
+# policy ("off") keeps it off, and preampd brings the gain back. The time
+# from plug-in to the gain restored on the device is measured.
+set -u
+. /usr/local/lib/preamp-system/lib.sh
+
+SERIAL=PQ4-SYSPLUG
+KEY=1d6b-0104-$SERIAL
+PHANTOM="Line In 1-2 Phantom Power Capture Switch"
+
+check_eq "the boot is over" running "$(wait_boot_finished 900)"
+check "the driver is installed" prebuilt_module_install || finish
+check "systemctl enable --now preampd" systemctl enable --now preampd.service ||
+	{ pd_journal; finish; }
+check "usbip's vhci-hcd loads" load_usbip || finish
+check "the quad emulator starts (serial $SERIAL)" emu_start quad quad --serial "$SERIAL" || finish
+
+plug_in() {
+	check "$1" emu_plug quad || finish
+	if ! wait_until 60 pd_plugged 1; then
+		fail "preampd has the device" "$(pd_journal 30)"
+		finish
+	fi
+	wait_until 30 pd_card_of quad
+	CARD=$(pd_card_of quad) ||
+		{ fail "the preamp controls have a card" "$(cat /proc/asound/cards)"; finish; }
+}
+alsa_phantom() {
+	amixer -c "$CARD" cget name="$PHANTOM" | sed -n 's/^  : values=//p'
+}
+
+# --- the settings before: 20 dB and 48 V on, saved by both
+plug_in "the quad plugs in"
+check "SetGain 20 on input 1" pd_set_gain 1 20
+check "the plug-in guard lifts" wait_until 30 pd_guard_lifted "$CARD"
+check "SetPhantom on" pd_call "$(pd_in_path 1)" "$PD_BUS.Input" SetPhantom bb true false
+check_eq "the device has 48 V on" 1 "$(emu quad get in1.phantom)"
+check_eq "ALSA shows 48 V on" on "$(alsa_phantom)"
+check "preampd's state file has 48 V on" \
+	wait_until 30 test "$(pd_state "$KEY" 1 phantom)" = on
+check_eq "preampd's state file has 20 dB" 20 "$(pd_state "$KEY" 1 gain)"
+check "alsactl stores the card as at shutdown" alsactl store "$CARD"
+check "asound.state has the 48 V switch on" \
+	bash -c "grep -A1 \"name '$PHANTOM'\" /var/lib/alsa/asound.state | grep -qx '[[:space:]]*value true'"
+check "the quad unplugs" emu_unplug quad
+check "preampd lets it go" wait_until 30 pd_plugged 0
+emu_stop quad
+
+# --- a power cycle: the device starts from its defaults (0 dB, 48 V off)
+check "the quad starts again from its defaults" emu_start quad quad --serial "$SERIAL" || finish
+check_eq "its gain is 0 dB" 0 "$(emu quad get in1.gain_db)"
+kmsg_mark
+t0=$(( ${EPOCHREALTIME/./} / 1000 ))
+plug_in "it plugs in with alsa-utils' restore rule in place"
+if wait_until 60 test "$(emu quad get in1.gain_db)" = 20; then
+	t1=$(( ${EPOCHREALTIME/./} / 1000 ))
+	ok "preampd restored 20 dB on the device"
+	note "plug-in to restored: $((t1 - t0)) ms"
+else
+	fail "preampd restored 20 dB on the device" "in1.gain_db: $(emu quad get in1.gain_db)" \
+		"$(pd_journal 30)"
+fi
+check_eq "D-Bus shows 20 dB" 20 "$(pd_in_get 1 Gain)"
+
+# alsactl asked for 48 V: the guard refused it (kernel log), or, had it
+# come after the guard, preampd switched it straight off (its journal).
+sleep 4  # past the 3 s guard: a late switch-on would show now
+guard=$(kmsg_since | grep "48 V stays off until")
+late=$(pd_journal 60 | grep "48 V was on at plug-in")
+if [ -n "$guard" ]; then
+	ok "alsactl's restore asked for 48 V and the driver's guard refused it"
+	note "kernel: $(printf '%s\n' "$guard" | head -n1)"
+elif [ -n "$late" ]; then
+	ok "alsactl's restore switched 48 V on after the guard; preampd switched it off"
+	note "preampd: $(printf '%s\n' "$late" | tail -n1)"
+else
+	fail "alsactl's restore asked for 48 V at plug-in" \
+		"no guard refusal in the kernel log and no switch-off by preampd" \
+		"$(journalctl -b --no-pager -n 20 -u systemd-udevd.service)"
+fi
+check_eq "48 V is off on the device" 0 "$(emu quad get in1.phantom)"
+check_eq "ALSA shows 48 V off" off "$(alsa_phantom)"
+check_eq "D-Bus shows 48 V off" false "$(pd_in_get 1 Phantom)"
+check_eq "the policy is the default one" '"off"' \
+	"$(pd_get "$(pd_dev_path)" "$PD_BUS.Device" PhantomPolicy | cut -d' ' -f2)"
+pd_journal 60 | grep "$KEY" | sed 's/^/# preampd: /'
+
+check "the quad unplugs" emu_unplug quad
+emu_stop quad
+finish
