@@ -237,6 +237,8 @@ session_run() {
 #   pd_guard_lifted CARD        48 V may be switched on (the guard is over)
 #   pd_state KEY N FIELD        a field of [input N] in KEY's state file
 #   pd_journal [N]              preampd's journal lines of this boot
+#   output_is TEXT CMD...       CMD prints TEXT: `wait_until 30 output_is 20
+#                               emu quad get in1.gain_db`
 
 PD_BUS=org.preampd.Preamp1
 PD_ROOT=/org/preampd/Preamp1
@@ -298,4 +300,12 @@ pd_state() {
 
 pd_journal() {
 	unit_journal preampd.service "${1:-40}"
+}
+
+# output_is TEXT CMD [ARGS...]: CMD prints TEXT (for wait_until, which
+# runs its command anew each time).
+output_is() {
+	local want=$1
+	shift
+	[ "$("$@" 2>/dev/null)" = "$want" ]
 }

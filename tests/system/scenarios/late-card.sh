@@ -39,7 +39,7 @@ check "SetGain 15 on input 1" pd_set_gain 1 15
 check_eq "the device has 15 dB" 15 "$(emu quad get in1.gain_db)"
 check "a knob moves input 2 to 7 dB" emu quad knob 2 gain 7
 check "preampd hears it (it reads the control device)" \
-	wait_until 30 test "$(pd_in_get 2 Gain)" = 7
+	wait_until 30 output_is 7 pd_in_get 2 Gain
 pid=$(systemctl show -P MainPID preampd.service)
 check "preampd holds /dev/snd/controlC$card open" \
 	bash -c "ls -l /proc/$pid/fd | grep -q '/dev/snd/controlC$card\$'"

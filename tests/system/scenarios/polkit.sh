@@ -45,7 +45,7 @@ out=$(session_run alice busctl --system --timeout=120 call "$PD_BUS" "$IN1" \
 	"$PD_BUS.Input" SetPhantom bb true false 2>&1)
 rc=$?
 check_eq "alice may switch 48 V on in her session (status $rc: $out)" 0 "$rc"
-check "the device has 48 V on" wait_until 10 test "$(emu quad get in1.phantom)" = 1
+check "the device has 48 V on" wait_until 10 output_is 1 emu quad get in1.phantom
 
 # --- bob: in group audio, but in no session
 id bob >/dev/null 2>&1 || useradd -m -s /bin/bash -G audio bob

@@ -25,6 +25,9 @@ plug_in() {
 	fi
 	ok "preampd has the device"
 }
+saved() {
+	echo "$(pd_state "$KEY" 1 gain) $(pd_state "$KEY" 2 gain)"
+}
 # the requests that write settings, received by the device
 writes() {
 	emu quad counters | awk -F= '
@@ -44,8 +47,7 @@ case $SYSTEM_BOOT in
 	check "SetGain 20 on input 1" pd_set_gain 1 20
 	check "SetGain 9 on input 2" pd_set_gain 2 9
 	check_eq "the device has 20 dB on input 1" 20 "$(emu quad get in1.gain_db)"
-	check "preampd saved both" wait_until 30 test \
-		"$(pd_state "$KEY" 1 gain) $(pd_state "$KEY" 2 gain)" = "20 9"
+	check "preampd saved both" wait_until 30 output_is "20 9" saved
 	reboot_and_continue
 	;;
 2)
@@ -54,14 +56,14 @@ case $SYSTEM_BOOT in
 		test -z "$(ls -A /run/preampd 2>/dev/null)"
 	check "usbip's vhci-hcd loads" load_usbip || finish
 	plug_in
-	check "input 1 is back at 20 dB" wait_until 30 test "$(emu quad get in1.gain_db)" = 20
-	check "input 2 is back at 9 dB" wait_until 30 test "$(emu quad get in2.gain_db)" = 9
+	check "input 1 is back at 20 dB" wait_until 30 output_is 20 emu quad get in1.gain_db
+	check "input 2 is back at 9 dB" wait_until 30 output_is 9 emu quad get in2.gain_db
 	check_eq "D-Bus shows 20 and 9 dB" "20 9" "$(pd_in_get 1 Gain) $(pd_in_get 2 Gain)"
 	pd_journal 60 | grep "$KEY" | sed 's/^/# preampd: /'
 
 	# --- a restart in between changes nothing on the device
 	check "a knob moves input 2 to 4 dB" emu quad knob 2 gain 4
-	check "preampd follows" wait_until 30 test "$(pd_in_get 2 Gain)" = 4
+	check "preampd follows" wait_until 30 output_is 4 pd_in_get 2 Gain
 	emu quad reset-counters >/dev/null
 	pid=$(systemctl show -P MainPID preampd.service)
 	check "systemctl restart preampd" systemctl restart preampd.service
