@@ -11,15 +11,15 @@ set -u
 
 SRC=$SYSTEM_DIR/src
 FLAGS=$(cat "$SYSTEM_DIR/install-flags" 2>/dev/null)
-# Where our files could be, apart from the test bed's own.
+# Where our files could be, apart from the test bed's own (its files and
+# the image's initramfs hook are named preamp-system*).
 AREAS="/usr/local /etc /usr/bin /usr/sbin /usr/lib/systemd /usr/lib/sysusers.d
 	/usr/lib/udev/rules.d /usr/share/dbus-1 /usr/share/polkit-1 /usr/share/man
 	/usr/share/bash-completion /usr/share/preampd /usr/src"
 
 ours() {
 	# shellcheck disable=SC2086
-	find $AREAS \( -path "$SYSTEM_DIR" -o -path '/etc/systemd/system/preamp-system-*' \
-		-o -path '/etc/systemd/system/*/preamp-system-*' \
+	find $AREAS \( -path "$SYSTEM_DIR" -o -name 'preamp-system*' \
 		-o -path '/etc/systemd/system/getty@tty1.service.d' \) -prune \
 		-o -iname '*preamp*' -print 2>/dev/null | sort
 }
@@ -49,7 +49,7 @@ case $SYSTEM_BOOT in
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		ok "make uninstall $FLAGS"
-		printf '%s\n' "$out" | grep -v '^rm ' | sed 's/^/# make: /'
+		printf '%s\n' "$out" | grep -vE '^(rm|rmdir) |^[[:space:]]' | sed 's/^/# make: /'
 	else
 		fail "make uninstall $FLAGS" "status $rc" "$out"
 	fi
@@ -60,7 +60,8 @@ case $SYSTEM_BOOT in
 		[ -e "$f" ] || [ -L "$f" ] && echo "$f"
 	done <"$SYSTEM_DIR/installed-files")
 	check_eq "no installed file is left" "" "$left"
-	check_eq "nothing named *preamp* is left (${AREAS//[$'\n\t']/ })" "" "$(ours)"
+	# shellcheck disable=SC2086
+check_eq "nothing named *preamp* is left in $(echo $AREAS)" "" "$(ours)"
 	check_eq "no unit link is left in /etc/systemd/system" "" \
 		"$(find /etc/systemd/system -name 'preampd*' -o -name 'dbus-org.preampd*')"
 	check "systemd no longer knows preampd.service" \
