@@ -61,7 +61,7 @@ case $SYSTEM_BOOT in
 	done <"$SYSTEM_DIR/installed-files")
 	check_eq "no installed file is left" "" "$left"
 	# shellcheck disable=SC2086
-check_eq "nothing named *preamp* is left in $(echo $AREAS)" "" "$(ours)"
+	check_eq "nothing named *preamp* is left in $(echo $AREAS)" "" "$(ours)"
 	check_eq "no unit link is left in /etc/systemd/system" "" \
 		"$(find /etc/systemd/system -name 'preampd*' -o -name 'dbus-org.preampd*')"
 	check "systemd no longer knows preampd.service" \
