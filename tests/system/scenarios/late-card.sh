@@ -11,7 +11,9 @@ set -u
 check_eq "the boot is over" running "$(wait_boot_finished 900)"
 loaded=$(lsmod | awk '$1 ~ /^snd/ { print $1 }' | tr '\n' ' ')
 check_eq "no sound module is loaded after the boot" "" "$loaded"
-check "there is no /dev/snd" test ! -e /dev/snd
+check "there is no sound card (no /proc/asound)" test ! -e /proc/asound
+# (kmod's static nodes, /dev/snd/seq and timer, are there from the boot on)
+note "/dev/snd: $(ls /dev/snd 2>/dev/null | tr '\n' ' ')"
 check_eq "preampd is not running yet" inactive "$(unit_state preampd.service)"
 
 check "the first call starts preampd (D-Bus activation)" \
@@ -19,7 +21,7 @@ check "the first call starts preampd (D-Bus activation)" \
 check_eq "preampd.service is active" active "$(unit_state preampd.service)"
 check "its unit loaded the ALSA core (modprobe@snd.service)" module_loaded snd
 check "the ALSA major is in /proc/devices" grep -qw alsa /proc/devices
-note "DevicePolicy=$(systemctl show -P DevicePolicy preampd.service) DeviceAllow=$(systemctl show -P DeviceAllow preampd.service)"
+note "DevicePolicy=$(systemctl show -P DevicePolicy preampd.service) DeviceAllow=$(systemctl show -P DeviceAllow preampd.service | tr '\n' ' ')"
 check_eq "preampd has no device yet" 0 "$(pd_ndevices)"
 
 check "the driver is installed" prebuilt_module_install || finish
