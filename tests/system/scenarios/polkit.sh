@@ -2,8 +2,10 @@
 # Scenario 5: authorization with the real polkitd and the installed polkit
 # actions. alice, logged in on the local console (an active session on
 # seat0), may set gain (allow_active: yes). bob, in group audio but with
-# no session, is refused (auth_admin_keep, and no agent to ask): a polkit
-# that answers is obeyed, whatever the group; nothing changes. root may.
+# no session, is refused (auth_admin_keep, and no agent to ask):
+# AccessDenied, or InteractiveAuthorizationRequired when he allowed no
+# prompt; a polkit that answers is obeyed, whatever the group; nothing
+# changes. root may.
 set -u
 . /usr/local/lib/preamp-system/lib.sh
 
