@@ -25,16 +25,13 @@ else
 	finish
 fi
 IN1=$(pd_in_path 1)
-# set_gain_cmd DB: the busctl call, for users other than root
-set_gain_cmd() {
-	echo busctl --system --timeout=120 call "$PD_BUS" "$IN1" "$PD_BUS.Input" SetGain db "$1" false
-}
 
 # --- alice: an active local session
 check "alice is logged in on tty1 (autologin)" autologin_session alice || finish
 s=$(loginctl show-user alice -P Sessions)
 note "alice's session: $(loginctl show-session "$s" -P Seat) $(loginctl show-session "$s" -P TTY) Active=$(loginctl show-session "$s" -P Active) Remote=$(loginctl show-session "$s" -P Remote)"
-out=$(session_run alice $(set_gain_cmd 12) 2>&1)
+out=$(session_run alice busctl --system --timeout=120 call "$PD_BUS" "$IN1" \
+	"$PD_BUS.Input" SetGain db 12 false 2>&1)
 rc=$?
 if [ "$rc" -eq 0 ]; then
 	ok "alice, in her active session, sets input 1 to 12 dB ($out)"
