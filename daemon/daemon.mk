@@ -166,7 +166,7 @@ install-daemon: $(B)/bin/preampd preampd-data
 	install -D -m 0644 $(PREAMPD_GEN)/man/preampd.conf.5 \
 		$(DESTDIR)$(MANDIR)/man5/preampd.conf.5
 
-uninstall-daemon:
+uninstall-daemon: $(PREAMPD_GEN)/preampd.conf
 	rm -f $(DESTDIR)$(SBINDIR)/preampd
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/preampd.service
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/preampd.conf
@@ -177,7 +177,15 @@ uninstall-daemon:
 	-rmdir $(DESTDIR)$(PREAMPD_PROFILEDIR) $(DESTDIR)$(DATADIR)/preampd 2>/dev/null
 	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(PREAMPD_UDEV_RULES)))
 	rm -f $(DESTDIR)$(MANDIR)/man8/preampd.8 $(DESTDIR)$(MANDIR)/man5/preampd.conf.5
-	@echo "$(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf and the state in /var/lib/preampd are kept."
+	@# the configuration goes as it was installed; an edited one stays
+	@if cmp -s $(PREAMPD_GEN)/preampd.conf $(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf; then \
+		echo "rm -f $(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf"; \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf; \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/preampd 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf was edited: kept."; \
+	fi
+	@echo "The settings in /var/lib/preampd and the user preampd are kept."
 
 # An installed tree for the VM scenarios (daemon-*.sh): the test bed copies
 # $(B)/vm/root into the guest. The sanitized daemon and the polkit

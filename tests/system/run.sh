@@ -130,6 +130,17 @@ else
 fi
 
 g=$stage/test/$GDIR
+# The project's sources and the variables of the install, for a `make
+# uninstall` in the guest (scenarios/uninstall.sh): the files git knows.
+mkdir -p "$g/src"
+if [ -n "$root" ] && git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$TOP" && git ls-files -co --exclude-standard |
+		while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done |
+		tar -cf - -T -) | tar -C "$g/src" -xf -
+fi
+if [ -n "$root" ] && [ -f "$root.flags" ]; then
+	cp "$root.flags" "$g/install-flags"
+fi
 install -m 0644 "$HERE/guest/lib.sh" "$g/lib.sh"
 install -m 0644 "$TOP/tests/vm/guest/lib.sh" "$g/vm-lib.sh"
 install -m 0755 "$HERE/guest/start" "$g/start"

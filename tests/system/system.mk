@@ -16,7 +16,7 @@ SYSTEM_DIR      := tests/system
 SYSTEM_TIMEOUT  ?= 1200
 SYSTEM_SCENARIO ?= boot
 SYSTEM_ARGS     ?=
-SYSTEM_SCENARIOS += dkms
+SYSTEM_SCENARIOS += dkms plugin reboot polkit late-card uninstall
 SYSTEM_RUN_SCENARIOS = boot $(filter-out boot,$(SYSTEM_SCENARIOS))
 SYSTEM_ROOT     := $(abspath $(B))/system/root
 
@@ -29,9 +29,10 @@ else
 SYSTEM_INSTALL_TARGETS ?= install-daemon install-preampctl
 SYSTEM_DKMS_SOURCE ?= yes
 endif
-# Extra variables for that install, e.g. PREFIX=/usr (the default is the
-# Makefile's own, as for a user's `make install`).
-SYSTEM_INSTALL_FLAGS ?=
+# Extra variables for that install: those of README.md's "Installing".
+# They go with the tree ($(SYSTEM_ROOT).flags), for the `make uninstall`
+# of scenarios/uninstall.sh.
+SYSTEM_INSTALL_FLAGS ?= PREFIX=/usr
 
 .PHONY: check-system system-run system-shell system-image system-root \
 	system-selftest
@@ -42,6 +43,8 @@ system-image:
 
 system-root: user kernel
 	rm -rf $(SYSTEM_ROOT)
+	mkdir -p $(dir $(SYSTEM_ROOT))
+	echo '$(SYSTEM_INSTALL_FLAGS)' >$(SYSTEM_ROOT).flags
 	$(MAKE) --no-print-directory $(SYSTEM_INSTALL_TARGETS) \
 		DESTDIR=$(SYSTEM_ROOT) $(SYSTEM_INSTALL_FLAGS)
 	$(if $(SYSTEM_DKMS_SOURCE),$(MAKE) --no-print-directory -C kernel \

@@ -223,3 +223,89 @@ session_run() {
 	rm -f "$base".*
 	return "$rc"
 }
+
+# ---------------------------------------------------------------- preampd
+#
+# The installed daemon on the system bus (the same names as the VM bed's
+# daemon-lib.sh):
+#
+#   pd_call PATH IFACE METHOD SIG ARGS...   busctl call as root
+#   pd_get PATH IFACE PROP      a property, busctl's "TYPE VALUE" form
+#   pd_ndevices / pd_dev_path   how many devices; the first one's path
+#   pd_in_path N / pd_in_get N PROP / pd_set_gain N DB
+#   pd_card_of EMU              the card of the preamp controls of EMU
+#   pd_guard_lifted CARD        48 V may be switched on (the guard is over)
+#   pd_state KEY N FIELD        a field of [input N] in KEY's state file
+#   pd_journal [N]              preampd's journal lines of this boot
+#   output_is TEXT CMD...       CMD prints TEXT: `wait_until 30 output_is 20
+#                               emu quad get in1.gain_db`
+
+PD_BUS=org.preampd.Preamp1
+PD_ROOT=/org/preampd/Preamp1
+PD_STATE=/var/lib/preampd
+
+# "--": a negative number is an argument, not an option
+pd_call() {
+	busctl --system --timeout=120 -- call "$PD_BUS" "$@"
+}
+
+pd_get() {
+	busctl --system --timeout=120 get-property "$PD_BUS" "$@"
+}
+
+pd_ndevices() {
+	pd_get "$PD_ROOT" "$PD_BUS.Manager" Devices | awk '{ print $2 }'
+}
+
+pd_plugged() {
+	[ "$(pd_ndevices)" = "$1" ]
+}
+
+pd_dev_path() {
+	pd_get "$PD_ROOT" "$PD_BUS.Manager" Devices | awk '{ gsub(/"/, ""); print $3 }'
+}
+
+pd_in_path() {
+	echo "$(pd_dev_path)/inputs/$1"
+}
+
+pd_in_get() {
+	pd_get "$(pd_in_path "$1")" "$PD_BUS.Input" "$2" | cut -d' ' -f2-
+}
+
+pd_set_gain() {
+	pd_call "$(pd_in_path "$1")" "$PD_BUS.Input" SetGain db "$2" false
+}
+
+pd_card_of() {
+	local c
+	for c in $(emu_card "$1" USB-Preamp) $(emu_card "$1" USB-Audio); do
+		amixer -c "$c" controls 2>/dev/null |
+			grep -q "Line In 1 Gain Capture Volume" && { echo "$c"; return 0; }
+	done
+	return 1
+}
+
+pd_guard_lifted() {
+	local c
+	c=$(amixer -c "$1" contents) || return 1
+	printf '%s\n' "$c" | grep -q "Phantom Power" || return 1
+	! printf '%s\n' "$c" | grep -A1 "Phantom Power" | grep -q 'access=..i'
+}
+
+pd_state() {
+	sed -n "/^\[input $2\]/,/^\$/p" "$PD_STATE/$1.state" 2>/dev/null |
+		sed -n "s/^$3 = //p"
+}
+
+pd_journal() {
+	unit_journal preampd.service "${1:-40}"
+}
+
+# output_is TEXT CMD [ARGS...]: CMD prints TEXT (for wait_until, which
+# runs its command anew each time).
+output_is() {
+	local want=$1
+	shift
+	[ "$("$@" 2>/dev/null)" = "$want" ]
+}
