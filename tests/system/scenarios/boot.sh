@@ -69,7 +69,7 @@ enabled=$(systemctl is-enabled preampd.service 2>&1)
 note "preampd.service is-enabled: $enabled; state after boot: $(unit_state preampd.service)"
 if [ "$enabled" = enabled ]; then
 	check "preampd.service, enabled, is running after boot" \
-		wait_until 60 test "$(unit_state preampd.service)" = active
+		wait_until 60 output_is active unit_state preampd.service
 fi
 
 reply=$(busctl --timeout=120 call org.preampd.Preamp1 /org/preampd/Preamp1 \
