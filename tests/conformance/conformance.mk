@@ -28,3 +28,6 @@ USER_BINS += $(B)/bin/pamp-conform $(B)/bin/pamp-level $(B)/bin/pamp-show
 
 # The emulator's conformance test and capture check, in the VM
 VM_SCENARIOS += conformance emulator-smoke
+# The protocol is the emulator's, seen through usbfs: one kernel is enough
+# (emulator-smoke and the driver's scenarios meet both).
+VM_KERNELS_conformance := 6.12
