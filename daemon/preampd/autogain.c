@@ -12,7 +12,8 @@
  *    does not tell the device's window, so after a change the longest
  *    one passes before readings count;
  *  - capture: the card's capture stream hw:CARD,0, open only while
- *    listening, input N on channel N - 1.
+ *    listening, input N on channel N - 1; one stream per device, shared
+ *    by every input listening to it.
  *
  * GetLevels reads the Level Meter and Clip Count controls; the driver
  * answers meter reads from one transfer per 20 ms, whoever reads.
@@ -60,8 +61,7 @@ struct autogain {
 	uint64_t hw_deadline;
 	sd_event_source *poll;	/* meter or status reads */
 	sd_event_source *end;	/* the end of a pass */
-	sd_event_source *io;	/* the capture stream */
-	struct lv_pcm *pcm;
+	struct capture *cap;	/* the capture stream it listens to */
 	unsigned poll_ms;
 	unsigned logged_pass;	/* the last pass whose start was logged */
 	unsigned ended_pass;	/* the last pass whose end was logged */
@@ -113,6 +113,143 @@ static bool has_capture(const struct input *in)
 	return access(path, F_OK) == 0;
 }
 
+/* ---- one capture stream per device, shared by its listening inputs ---- */
+
+struct capture {
+	struct capture *next;
+	struct device *dev;
+	struct lv_pcm *pcm;
+	sd_event_source *io;
+	struct autogain *users[PA_MAX_INPUTS];	/* by input number - 1 */
+};
+
+static struct capture *captures;	/* the daemon's open streams */
+
+static void capture_leave(struct autogain *a)
+{
+	struct capture *c = a->cap, **pp;
+
+	if (!c)
+		return;
+	a->cap = NULL;
+	c->users[input_number(a->in) - 1] = NULL;
+	for (unsigned i = 0; i < PA_MAX_INPUTS; i++)
+		if (c->users[i])
+			return;
+	if (lv_pcm_overruns(c->pcm))
+		log_info("%s: AutoGain: the capture stream overran %lu times",
+			 input_path(a->in), lv_pcm_overruns(c->pcm));
+	for (pp = &captures; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	sd_event_source_disable_unref(c->io);
+	lv_pcm_close(c->pcm);
+	free(c);
+}
+
+/*
+ * Ready audio: every listening input takes its channel's peak. Driving
+ * one can end its run and so close the stream: c is not touched after.
+ */
+static void check_external(struct autogain *a);
+static void drive(struct autogain *a);
+
+static int on_capture(sd_event_source *s, int fd, uint32_t revents,
+		      void *userdata)
+{
+	struct capture *c = userdata;
+	struct autogain *users[PA_MAX_INPUTS];
+	unsigned n_users = 0;
+	long n;
+
+	(void)s;
+	(void)fd;
+	for (unsigned i = 0; i < PA_MAX_INPUTS; i++)
+		if (c->users[i])
+			users[n_users++] = c->users[i];
+	n = lv_pcm_read(c->pcm, revents);
+	for (unsigned k = 0; k < n_users; k++) {
+		struct autogain *a = users[k];
+
+		if (n < 0) {
+			log_warning("%s: AutoGain: the capture stream failed: %s",
+				    input_path(a->in), strerror((int)-n));
+			ag_device_failed(&a->ag);
+		} else if (n > 0) {
+			bool clipped;
+			double peak = lv_pcm_meter_take(lv_pcm_meter(c->pcm),
+							input_number(a->in) - 1,
+							&clipped);
+
+			check_external(a);
+			/* the pass counts the audio heard, not the time: an
+			 * overrun's gap or a late stream covers nothing */
+			ag_feed_span(&a->ag, now_usec(a) / USEC_PER_MS,
+				     (uint64_t)n * 1000000u / lv_pcm_rate(c->pcm),
+				     peak, clipped);
+		}
+	}
+	for (unsigned k = 0; k < n_users; k++)
+		drive(users[k]);
+	return 0;
+}
+
+/* The device's stream, opened for the first input that listens. */
+static int capture_join(struct autogain *a, sd_bus_error *err)
+{
+	struct device *d = input_device(a->in);
+	const struct pa_match *match = device_match(d);
+	unsigned inputs = 0, events;
+	struct capture *c;
+	char why[160];
+	int fd, r;
+
+	for (c = captures; c && c->dev != d; c = c->next)
+		;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return pa_bus_error_from_errno(err, -ENOMEM, "listening");
+		for (unsigned n = 1; n <= PA_MAX_INPUTS; n++)
+			if (match->present & (1u << (n - 1)))
+				inputs = n;
+		r = lv_pcm_open(device_card_index(d), inputs, &c->pcm, why,
+				sizeof(why));
+		if (r >= 0) {
+			lv_pcm_fd(c->pcm, &fd, &events);
+			r = sd_event_add_io(manager_of(a)->event, &c->io, fd,
+					    events, on_capture, c);
+			if (r < 0)
+				snprintf(why, sizeof(why),
+					 "watching it failed (%s)", strerror(-r));
+		}
+		if (r < 0) {
+			lv_pcm_close(c->pcm);
+			free(c);
+			if (r == -EBUSY)
+				return sd_bus_error_setf(err, PA_ERR_BUSY,
+							 "AutoGain listens to the capture stream, and %s.",
+							 why);
+			return sd_bus_error_setf(err, PA_ERR_IO,
+						 "AutoGain cannot listen: %s.", why);
+		}
+		c->dev = d;
+		c->next = captures;
+		captures = c;
+	}
+	a->cap = c;
+	c->users[input_number(a->in) - 1] = a;
+	if (input_number(a->in) > lv_pcm_channels(c->pcm)) {
+		capture_leave(a);
+		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
+					 "The capture stream has no channel for input %u.",
+					 input_number(a->in));
+	}
+	return 0;
+}
+
 /* ---- life cycle ---- */
 
 int autogain_new(struct input *in, struct autogain **out)
@@ -131,9 +268,7 @@ static void stop_io(struct autogain *a)
 {
 	a->poll = sd_event_source_disable_unref(a->poll);
 	a->end = sd_event_source_disable_unref(a->end);
-	a->io = sd_event_source_disable_unref(a->io);
-	lv_pcm_close(a->pcm);
-	a->pcm = NULL;
+	capture_leave(a);
 }
 
 void autogain_free(struct autogain *a)
@@ -269,9 +404,6 @@ static void drive(struct autogain *a)
 			}
 			goto out;
 		case AG_ACT_FINISH:
-			if (a->pcm && lv_pcm_overruns(a->pcm))
-				log_info("%s: AutoGain: the capture stream overran %lu times",
-					 input_path(a->in), lv_pcm_overruns(a->pcm));
 			stop_io(a);
 			emit_finished(a, act.result, act.gain_db, act.peak_dbfs);
 			goto out;
@@ -346,73 +478,17 @@ static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static int on_capture(sd_event_source *s, int fd, uint32_t revents,
-		      void *userdata)
-{
-	struct autogain *a = userdata;
-	unsigned ch = input_number(a->in) - 1;
-	long n;
-
-	(void)s;
-	(void)fd;
-	n = lv_pcm_read(a->pcm, revents);
-	if (n < 0) {
-		log_warning("%s: AutoGain: the capture stream failed: %s",
-			    input_path(a->in), strerror((int)-n));
-		ag_device_failed(&a->ag);
-	} else if (n > 0) {
-		bool clipped;
-		double peak = lv_pcm_meter_take(lv_pcm_meter(a->pcm), ch,
-						&clipped);
-
-		check_external(a);
-		/* the pass counts the audio heard, not the time: an overrun's
-		 * gap or a late stream covers nothing */
-		ag_feed_span(&a->ag, now_usec(a) / USEC_PER_MS,
-			     (uint64_t)n * 1000000u / lv_pcm_rate(a->pcm), peak,
-			     clipped);
-	}
-	drive(a);
-	return 0;
-}
-
 static int start_capture(struct autogain *a, struct ag_params *p,
 			 sd_bus_error *err)
 {
-	struct device *d = input_device(a->in);
-	const struct pa_match *match = device_match(d);
-	unsigned inputs = 0;
-	char why[160];
-	unsigned events;
-	int fd, r;
+	int r = capture_join(a, err);
 
-	for (unsigned n = 1; n <= PA_MAX_INPUTS; n++)
-		if (match->present & (1u << (n - 1)))
-			inputs = n;
-	r = lv_pcm_open(device_card_index(d), inputs, &a->pcm, why, sizeof(why));
-	if (r == -EBUSY)
-		return sd_bus_error_setf(err, PA_ERR_BUSY, "AutoGain listens to the "
-					 "capture stream, and %s.", why);
 	if (r < 0)
-		return sd_bus_error_setf(err, PA_ERR_IO,
-					 "AutoGain cannot listen: %s.", why);
-	if (input_number(a->in) > lv_pcm_channels(a->pcm)) {
-		stop_io(a);
-		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
-					 "The capture stream has no channel for input %u.",
-					 input_number(a->in));
-	}
-	lv_pcm_fd(a->pcm, &fd, &events);
-	r = sd_event_add_io(manager_of(a)->event, &a->io, fd, events,
-			    on_capture, a);
-	if (r < 0) {
-		stop_io(a);
-		return pa_bus_error_from_errno(err, r, "watching the capture stream");
-	}
+		return r;
 	/* a reading is a period; after a change, what the buffer may hold
 	 * from before passes first */
-	p->meter_window_ms = lv_pcm_period_ms(a->pcm);
-	p->settle_ms = lv_pcm_buffer_ms(a->pcm) + PCM_SETTLE_EXTRA_MS;
+	p->meter_window_ms = lv_pcm_period_ms(a->cap->pcm);
+	p->settle_ms = lv_pcm_buffer_ms(a->cap->pcm) + PCM_SETTLE_EXTRA_MS;
 	return 0;
 }
 

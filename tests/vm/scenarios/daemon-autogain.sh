@@ -95,6 +95,24 @@ check_eq "duo input 2: done" '"done"' "$(ag_state 2)"
 p=$(emu duo get in2.expected_peak_dbfs)
 check "duo input 2's peak is in [-5.5, -4] dBFS" awk -v p="$p" 'BEGIN { exit !(p <= -4.0 && p >= -5.5) }'
 echo "  duo input 2: gain $(pd_in_get 2 Gain), peak $p"
+# both inputs at once: one capture stream, shared
+check "duo input 1's source: speech at -30 dBFS" emu duo source 1 speech -30
+check "duo input 2's source: a sine at -20 dBFS" emu duo source 2 sine -20
+check "StartAutoGain on the duo's input 1" pd_call "$(pd_in_path 1)" "$PD_BUS.Input" StartAutoGain dub -4 1500 false
+check "StartAutoGain on input 2 while input 1 listens (no Busy)" pd_call "$(pd_in_path 2)" "$PD_BUS.Input" StartAutoGain dub -4 1500 false
+out=$(pd_call "$(pd_in_path 1)" "$PD_BUS.Input" StartAutoGain dub -4 1500 false 2>&1)
+case "$out" in
+*already*) ok "StartAutoGain on input 1 again is Busy: it runs there ($out)" ;;
+*) fail "StartAutoGain on input 1 again is Busy: it runs there" "$out" ;;
+esac
+both_final() { ag_final 1 && ag_final 2; }
+check "both finish" wait_until 60 both_final
+for i in 1 2; do
+	check_eq "duo input $i: done" '"done"' "$(ag_state $i)"
+	p=$(emu duo get in$i.expected_peak_dbfs)
+	check "duo input $i's peak is in [-5.5, -4] dBFS" awk -v p="$p" 'BEGIN { exit !(p <= -4.0 && p >= -5.5) }'
+	echo "  duo input $i: gain $(pd_in_get $i Gain), peak $p"
+done
 check "it unplugs" emu_unplug duo
 emu_stop duo
 
