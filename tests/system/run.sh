@@ -200,7 +200,9 @@ fi
 # to ttyS1). The lockup detectors are off: under emulation on a busy host
 # they fire falsely.
 append="root=/dev/vda rw console=ttyS0 quiet panic=-1 nowatchdog preamp.system"
-qemu=(qemu-system-x86_64 -accel tcg -m 1536 -smp 2 -nographic -no-reboot
+# One TCG thread for both vCPUs: multi-threaded TCG can run a stale copy of
+# code the kernel is patching (tests/vm/run.sh).
+qemu=(qemu-system-x86_64 -accel tcg,thread=single -m 1536 -smp 2 -nographic -no-reboot
 	-nic none -kernel "$image/vmlinuz" -initrd "$image/initrd.img"
 	-append "$append"
 	-drive "file=$overlay,if=virtio,format=qcow2"

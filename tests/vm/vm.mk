@@ -27,14 +27,31 @@ vm-kernels:
 # the others, but fails the target at the end. A scenario runs on every
 # kernel of VM_KERNELS unless its fragment names fewer in VM_KERNELS_NAME
 # (what does not depend on the kernel runs once, to keep check short).
+# A VM is one TCG thread: VM_JOBS of them run at once (one per core); then
+# each run's console goes to build/vm/SCENARIO-KVER.out and only its verdict
+# is printed.
+VM_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 vm_kernels_of = $(or $(VM_KERNELS_$(1)),$(VM_KERNELS))
+VM_RUNS := $(foreach s,$(VM_SCENARIOS),$(foreach k,$(call vm_kernels_of,$(s)),vm-check.$(s)@$(k)))
 
 check-vm: vm-kernels
-	@failed=""; \
-	$(foreach s,$(VM_SCENARIOS),$(foreach k,$(call vm_kernels_of,$(s)), \
-		PREAMP_BUILD=$(abspath $(B)) $(VM_DIR)/run.sh --kernel $(k) \
-			--timeout $(VM_TIMEOUT) $(s) || failed="$$failed $(s)/$(k)";)) \
-	if [ -n "$$failed" ]; then echo "check-vm: failed:$$failed"; exit 1; fi
+	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(VM_RUNS) || \
+		{ echo "check-vm: failed (the vm-check.SCENARIO@KERNEL lines above)"; exit 1; }
+
+.PHONY: $(VM_RUNS)
+$(VM_RUNS): vm-check.%:
+	@s=$(firstword $(subst @, ,$*)); k=$(lastword $(subst @, ,$*)); \
+	mkdir -p $(B)/vm; \
+	if [ "$(VM_JOBS)" = 1 ]; then \
+		PREAMP_BUILD=$(abspath $(B)) $(VM_DIR)/run.sh --kernel $$k \
+			--timeout $(VM_TIMEOUT) $$s; \
+	else \
+		echo "vm: $$s on $$k: started"; \
+		PREAMP_BUILD=$(abspath $(B)) $(VM_DIR)/run.sh --kernel $$k \
+			--timeout $(VM_TIMEOUT) $$s >$(B)/vm/$$s-$$k.out 2>&1; rc=$$?; \
+		grep -E '^vm: |^[0-9]+ passed, [0-9]+ failed$$' $(B)/vm/$$s-$$k.out; \
+		exit $$rc; \
+	fi
 
 vm-run: vm-kernels
 	PREAMP_BUILD=$(abspath $(B)) $(VM_DIR)/run.sh --kernel $(VM_KERNEL) \
