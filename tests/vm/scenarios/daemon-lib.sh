@@ -224,3 +224,12 @@ pd_check_sanitizers() {
 		ok "the daemon ran clean under the sanitizers"
 	fi
 }
+
+# pd_guard_lifted CARD: the driver's 48 V plug-in guard is over (no
+# phantom control inactive any more)
+pd_guard_lifted() {
+	local c
+	c=$(amixer -c "$1" contents) || return 1
+	printf '%s\n' "$c" | grep -q "Phantom Power" || return 1
+	! printf '%s\n' "$c" | grep -A1 "Phantom Power" | grep -q 'access=..i'
+}

@@ -33,12 +33,7 @@ plug_in() {
 unplug() {
 	emu_unplug quad && wait_until 15 plugged 0
 }
-guard_lifted() {
-	local c
-	c=$(amixer -c "$PD_CARD" contents) || return 1
-	printf '%s\n' "$c" | grep -q "Phantom Power" || return 1
-	! printf '%s\n' "$c" | grep -A1 "Phantom Power" | grep -q 'access=..i'
-}
+guard_lifted() { pd_guard_lifted "$PD_CARD"; }
 # the key of the Nth device in plug-in order
 dev_key() {
 	pd_get "$(pd_devices | awk -v i="$1" '{ gsub(/"/, ""); print $(i + 2) }')" \

@@ -72,8 +72,9 @@ check_eq "the device has input 1 at +24 dB" 24 \
 
 chapter "6. preampctl: the same preamps over D-Bus"
 show preampctl
-say "Any desktop program can do this through preampd's D-Bus API; preampctl is its command-line client. Input 2 up by 6 dB, 48 V on for the microphones, the pad on input 1:"
+say "Any desktop program can do this through preampd's D-Bus API; preampctl is its command-line client. Input 2 up by 6 dB, 48 V on for the microphones (once the driver's plug-in guard of 3 s has lifted: no restore at plug-in can switch 48 V on), the pad on input 1:"
 show preampctl gain quad 2 +6
+wait_until 20 pd_guard_lifted "$pcard" || fail "the 48 V plug-in guard lifts"
 show preampctl phantom quad 1 on
 show preampctl pad quad 1 on
 show preampctl show quad
