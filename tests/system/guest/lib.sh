@@ -277,22 +277,6 @@ pd_set_gain() {
 	pd_call "$(pd_in_path "$1")" "$PD_BUS.Input" SetGain db "$2" false
 }
 
-pd_card_of() {
-	local c
-	for c in $(emu_card "$1" USB-Preamp) $(emu_card "$1" USB-Audio); do
-		amixer -c "$c" controls 2>/dev/null |
-			grep -q "Line In 1 Gain Capture Volume" && { echo "$c"; return 0; }
-	done
-	return 1
-}
-
-pd_guard_lifted() {
-	local c
-	c=$(amixer -c "$1" contents) || return 1
-	printf '%s\n' "$c" | grep -q "Phantom Power" || return 1
-	! printf '%s\n' "$c" | grep -A1 "Phantom Power" | grep -q 'access=..i'
-}
-
 pd_state() {
 	sed -n "/^\[input $2\]/,/^\$/p" "$PD_STATE/$1.state" 2>/dev/null |
 		sed -n "s/^$3 = //p"

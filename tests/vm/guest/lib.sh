@@ -289,6 +289,25 @@ emu_card() {
 	return 1
 }
 
+# The card of the preamp controls on emulator $1 (ours, or snd-usb-audio's).
+pd_card_of() {
+	local c
+	for c in $(emu_card "$1" USB-Preamp) $(emu_card "$1" USB-Audio); do
+		amixer -c "$c" controls 2>/dev/null |
+			grep -q "Line In 1 Gain Capture Volume" && { echo "$c"; return 0; }
+	done
+	return 1
+}
+
+# pd_guard_lifted CARD: the driver's 48 V plug-in guard is over (no
+# phantom control inactive any more)
+pd_guard_lifted() {
+	local c
+	c=$(amixer -c "$1" contents) || return 1
+	printf '%s\n' "$c" | grep -q "Phantom Power" || return 1
+	! printf '%s\n' "$c" | grep -A1 "Phantom Power" | grep -q 'access=..i'
+}
+
 emu_stop() {
 	local name=$1 pid
 	pid=$(_emu_get "$name" pid) || return 1

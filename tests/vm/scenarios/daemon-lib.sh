@@ -201,16 +201,6 @@ pd_amixer_set() {
 	amixer -q -c "$PD_CARD" cset name="$1" "$2"
 }
 
-# The card of the preamp controls on emulator $1.
-pd_card_of() {
-	local c
-	for c in $(emu_card "$1" USB-Preamp) $(emu_card "$1" USB-Audio); do
-		amixer -c "$c" controls 2>/dev/null |
-			grep -q "Line In 1 Gain Capture Volume" && { echo "$c"; return 0; }
-	done
-	return 1
-}
-
 # Prints the daemon's log (for a failure's details).
 pd_log() {
 	tail -n "${1:-40}" "$PD_LOG"
@@ -223,13 +213,4 @@ pd_check_sanitizers() {
 	else
 		ok "the daemon ran clean under the sanitizers"
 	fi
-}
-
-# pd_guard_lifted CARD: the driver's 48 V plug-in guard is over (no
-# phantom control inactive any more)
-pd_guard_lifted() {
-	local c
-	c=$(amixer -c "$1" contents) || return 1
-	printf '%s\n' "$c" | grep -q "Phantom Power" || return 1
-	! printf '%s\n' "$c" | grep -A1 "Phantom Power" | grep -q 'access=..i'
 }
