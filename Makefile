@@ -25,8 +25,8 @@ INIH_LIBS   := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .SECONDARY:
-.PHONY: all check check-unit check-kernel check-vm demo deps bench clean kernel install uninstall
-all: user kernel
+.PHONY: all check check-unit check-kernel check-vm check-demo demo deps bench clean kernel install uninstall help man
+all: user kernel man
 
 # Each part's fragment adds its programs to USER_BINS and its cmocka
 # suites to UNIT_SUITES; unit.mk, which builds the suites, comes last.
@@ -43,6 +43,33 @@ all: user kernel
 
 user: $(USER_BINS)
 
+# Man pages: the fragments add theirs to MAN_PAGES; groff reads each, and a
+# warning fails the build.
+man: $(MAN_PAGES)
+	@for p in $^; do \
+		w=$$(groff -man -ww -z $$p 2>&1); \
+		[ -z "$$w" ] || { echo "$$p: $$w" >&2; exit 1; }; \
+	done
+
+help:
+	@echo 'preamp: what make can do (README.md says more)'
+	@echo
+	@echo '  make               build everything: build/bin, the module for each kernel, man pages'
+	@echo '  make demo          the whole story on an emulated interface in a throw-away VM'
+	@echo '  make vm-shell      a shell in that VM, to try things by hand (try-preamp starts it all)'
+	@echo '  make check         every test; ends with "N passed, N failed"'
+	@echo '  make check-unit    the cmocka suites, under ASan+UBSan and valgrind'
+	@echo '  make check-preampctl  preampctl against a stand-in daemon'
+	@echo '  make check-kernel  checkpatch, sparse and W=1 builds of the driver'
+	@echo '  make check-vm      the VM scenarios (VM_SCENARIOS=..., VM_KERNELS=..., VM_JOBS=N)'
+	@echo '  make check-system  the full-system tests on a Debian 12 image'
+	@echo '  make check-demo    make demo from a fresh checkout of the tracked files'
+	@echo '  make vm-run VM_SCENARIO=NAME [VM_KERNEL=6.1]  one VM scenario'
+	@echo '  make bench         speed and memory, measured in one VM'
+	@echo '  make deps          install the Debian packages the build and tests need'
+	@echo '  make install       install (PREFIX, DESTDIR, sysconfdir); make uninstall'
+	@echo '  make clean         remove build/'
+
 deps:
 	@tests/deps.sh
 
@@ -56,8 +83,9 @@ check: deps
 	-$(MAKE) check-kernel
 	-$(MAKE) check-vm
 	-$(MAKE) check-system
+	-$(MAKE) check-demo
 	@tests/summary.sh $(B)/results unit preampctl-e2e kernel-checks \
-		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%)
+		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%) demo-fresh
 
 # Speed and memory: one table, measured in one VM run (not part of check).
 bench: deps
@@ -67,8 +95,14 @@ bench: deps
 
 demo: deps
 	$(MAKE) vm-kernels
-	$(MAKE) all
+	$(MAKE) all vm-root-daemon
 	tests/vm/demo.sh
+
+# `make demo` as a new user runs it: in a copy of the tracked files alone,
+# built from nothing, so that a missing prerequisite or an untracked file
+# the demo needs turns it red. Downloads stay cached (PREAMP_CACHE).
+check-demo:
+	@tests/vm/demo-fresh.sh $(B)
 
 # make install: everything a user's system needs, honouring DESTDIR, PREFIX
 # and sysconfdir. The module's sources go to /usr/src/snd-usb-preamp-VERSION

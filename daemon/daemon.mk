@@ -133,6 +133,8 @@ $(PREAMPD_GEN)/man/%: daemon/man/%.in FORCE
 	@$(PREAMPD_SUBST) $< > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
+MAN_PAGES += $(PREAMPD_GEN)/man/preampd.8 $(PREAMPD_GEN)/man/preampd.conf.5
+
 PREAMPD_PROFILES := $(wildcard daemon/profiles/*.conf)
 PREAMPD_UDEV_RULES := $(wildcard udev/*.rules)
 

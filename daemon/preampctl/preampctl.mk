@@ -24,6 +24,7 @@ $(B)/bin/preampctl: $(PCTL_SRCS:%.c=$(B)/obj/%.o)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SYSTEMD_LIBS) -lm
 
 USER_BINS += $(B)/bin/preampctl
+MAN_PAGES += $(PCTL_DIR)/preampctl.1
 
 # cmocka suites: the pure half only (no D-Bus in unit tests)
 UNIT_SUITES += preampctl-args preampctl-select preampctl-format preampctl-meter \

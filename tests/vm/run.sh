@@ -7,7 +7,8 @@
 #
 # SCENARIO is the name of tests/vm/scenarios/SCENARIO.sh; ARGS are passed
 # to it. The console is shown and saved in build/vm/SCENARIO-KVER.log, the
-# whole kernel log in build/vm/SCENARIO-KVER.dmesg. The run fails on any
+# whole kernel log in build/vm/SCENARIO-KVER.dmesg, what the scenario
+# writes to /dev/ttyS2 in build/vm/SCENARIO-KVER.logs. The run fails on any
 # `not ok` line, on kernel trouble in the console (Oops, BUG:, WARNING:,
 # Call Trace, refcount, use-after-free, slub_debug reports, ...) and when the
 # guest never reaches its end marker (a hang: killed after --timeout, 600 s).
@@ -70,6 +71,7 @@ mkdir -p "$B/vm" "$results"
 initrd=$B/vm/$name-$kver.initrd
 log=$B/vm/$name-$kver.log
 kmsg=$B/vm/$name-$kver.dmesg
+guest_logs=$B/vm/$name-$kver.logs
 result=$results/$name-$kver.txt
 
 # Until the scan below has written the real result, a run that stops
@@ -95,12 +97,13 @@ fi
 [ -z "$extra_append" ] || append="$append $extra_append"
 
 : >"$kmsg"
+: >"$guest_logs"
 # Two vCPUs on one TCG thread: multi-threaded TCG can run a stale copy of
 # code the kernel is patching (text_poke's int3 outlives the patch: an
 # "Oops: int3" in whatever code a static key guards, seen in inet_ehashfn).
 qemu=(qemu-system-x86_64 -accel tcg,thread=single -m 1024 -smp 2 -nographic -no-reboot
 	-nic none -kernel "$vmlinuz" -initrd "$initrd" -append "$append"
-	-serial mon:stdio -serial "file:$kmsg")
+	-serial mon:stdio -serial "file:$kmsg" -serial "file:$guest_logs")
 
 if [ "$shell" = yes ]; then
 	exec "${qemu[@]}"
@@ -116,14 +119,20 @@ timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 |
 	sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
 	tee "$log" || rc=${PIPESTATUS[0]}
 elapsed=$(( $(date +%s) - start ))
-sed -i 's/\r$//' "$kmsg"
+sed -i 's/\r$//' "$kmsg" "$guest_logs"
 
 # ------------------------------------------------------------------ scan --
 
 problems=()
 # Kernel messages only (they carry a [ seconds.micro ] stamp), not the
 # scenario's own lines or their indented details. A Call Trace close after
-# a report it belongs to is not counted again.
+# a report it belongs to is not counted again. A scenario that keeps the
+# kernel off its console (loglevel=N: the demo) is judged by its whole
+# kernel log, which /init writes at the end.
+scanned=("$log")
+case " $append " in
+*" loglevel="*) scanned+=("$kmsg") ;;
+esac
 while IFS= read -r line; do
 	problems+=("kernel: $line")
 done < <(awk '
@@ -139,7 +148,7 @@ done < <(awk '
 		print; last = NR; next
 	}
 	/Call Trace/ { if (!last || NR - last > 60) print; last = NR }
-' "$log")
+' "${scanned[@]}")
 
 passed=$(grep -c '^ok - ' "$log" || true)
 failed_lines=$(grep -c '^not ok - ' "$log" || true)

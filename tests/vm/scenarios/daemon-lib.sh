@@ -43,7 +43,15 @@ _pd_users() {
 	EOF
 }
 
+# where `make install-daemon PREFIX=/usr` (make vm-root-daemon) puts them
+PD_POLICY=/usr/share/dbus-1/system.d/org.preampd.Preamp1.conf
+PD_PROFILES=/usr/share/preampd/profiles
+
 _pd_dbus() {
+	if [ ! -f "$PD_POLICY" ] || [ ! -d "$PD_PROFILES" ]; then
+		echo "preampd's files are not installed in the VM ($PD_POLICY, $PD_PROFILES): run make vm-root-daemon"
+		return 1
+	fi
 	mkdir -p /run/dbus /var/lib/dbus /etc/dbus-1/system.d
 	# the polkit stand-in of daemon-polkit.sh may own polkit's name
 	cat >/etc/dbus-1/system.d/pa-polkit-stub.conf <<-'EOF'
@@ -90,7 +98,7 @@ pd_config() {
 	[preampd]
 	state_dir = $PD_STATE
 	runtime_dir = $PD_RUN
-	profile_dir = /usr/share/preampd/profiles
+	profile_dir = $PD_PROFILES
 	$*
 	EOF
 }
