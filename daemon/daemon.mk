@@ -4,6 +4,12 @@
 
 PREAMPD_DIR := daemon/preampd
 
+# What preampd and preampctl share: pure, tiny (daemon/common).
+PREAMP_COMMON_DIR  := daemon/common
+PREAMP_COMMON_SRCS := $(PREAMP_COMMON_DIR)/utf8.c $(PREAMP_COMMON_DIR)/preset-name.c
+$(B)/obj/$(PREAMP_COMMON_DIR)/%.o $(B)/asan/$(PREAMP_COMMON_DIR)/%.o: \
+	CPPFLAGS += -I$(PREAMP_COMMON_DIR)
+
 # Installation directories (GNU-style; override any of them).
 SBINDIR          ?= $(PREFIX)/sbin
 DATADIR          ?= $(PREFIX)/share
@@ -25,6 +31,7 @@ PREAMPD_VERSION  ?= 0.1
 
 # The logic that unit tests link without D-Bus or ALSA.
 PREAMPD_PURE_SRCS := \
+	$(PREAMP_COMMON_SRCS) \
 	$(PREAMPD_DIR)/util.c \
 	$(PREAMPD_DIR)/inifile.c \
 	$(PREAMPD_DIR)/sha256.c \
@@ -78,7 +85,7 @@ PREAMPD_OBJS := $(PREAMPD_SRCS:%.c=$(B)/obj/%.o)
 PREAMPD_ASAN_OBJS := $(PREAMPD_SRCS:%.c=$(B)/asan/%.o)
 
 $(B)/obj/$(PREAMPD_DIR)/%.o $(B)/asan/$(PREAMPD_DIR)/%.o: \
-	CPPFLAGS += -I$(B)/gen $(PREAMPD_CFLAGS)
+	CPPFLAGS += -I$(B)/gen -I$(PREAMP_COMMON_DIR) $(PREAMPD_CFLAGS)
 $(PREAMPD_IO_SRCS:%.c=$(B)/obj/%.o) $(PREAMPD_IO_SRCS:%.c=$(B)/asan/%.o): \
 	$(PREAMPD_PATHS_H)
 
@@ -101,7 +108,7 @@ $(B)/bin/pa-polkit-stub: $(B)/obj/daemon/testing/polkit-stub.o
 # ---- unit tests: pure logic only ----
 
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
-	daemon-policy daemon-authz daemon-config daemon-usbattr
+	daemon-policy daemon-authz daemon-config daemon-usbattr preset-name
 UNIT_daemon-devkey_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-statefile_SRCS := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-profile_SRCS   := $(PREAMPD_PURE_SRCS)
@@ -110,9 +117,12 @@ UNIT_daemon-policy_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-authz_SRCS     := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-config_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-usbattr_SRCS   := $(PREAMPD_PURE_SRCS)
+UNIT_preset-name_SRCS      := $(PREAMP_COMMON_SRCS)
+$(B)/asan/tests/unit/test-preset-name.o $(B)/obj/tests/unit/test-preset-name.o: \
+	CPPFLAGS += -I$(PREAMP_COMMON_DIR)
 
 $(B)/asan/tests/unit/test-daemon-%.o $(B)/obj/tests/unit/test-daemon-%.o: \
-	CPPFLAGS += -I$(PREAMPD_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \
+	CPPFLAGS += -I$(PREAMPD_DIR) -I$(PREAMP_COMMON_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \
 	-DPREAMPD_FIXTURES='"tests/unit/fixtures"'
 
 # ---- data files ----

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Command-line parsing. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,59 +10,10 @@
 
 #include "args.h"
 #include "errors.h"
+#include "help.h"
+#include "preset-name.h"
 #include "text.h"
 
-const char pctl_help_text[] =
-"Usage: preampctl [OPTIONS] [COMMAND] [ARGS]\n"
-"\n"
-"Controls the USB preamps that preampd serves on the system bus.\n"
-"\n"
-"Commands:\n"
-"  status [DEV]                   every device and input (the default)\n"
-"  list                           devices: index, key, card, name\n"
-"  show DEV                       one device in detail\n"
-"  gain DEV IN VALUE              set the gain: 24 (dB), +3 or -1.5 (relative),\n"
-"                                 =-6 (absolute, negative)\n"
-"  phantom DEV IN on|off          48 V (acts on every input sharing the switch)\n"
-"  pad|phase|highpass|air DEV IN on|off\n"
-"  level DEV IN line|inst         input level\n"
-"  meter DEV [IN]                 live level meter, until Ctrl-C or q\n"
-"  autogain DEV IN                set the gain from what the input hears\n"
-"  preset save|apply|delete DEV NAME\n"
-"  preset list DEV\n"
-"  policy DEV off|restore|device  what happens to 48 V at plug-in\n"
-"  lock DEV IN on|off             lock 48 V off (ribbon microphones)\n"
-"  monitor                        print changes as they happen\n"
-"\n"
-"DEV is an index from 'list' (1, 2, ...), a device key, an ALSA card id,\n"
-"hw:N for ALSA card N, or part of the name or key (case-insensitive).\n"
-"IN is an input number or (part of) its label.\n"
-"\n"
-"Options:\n"
-"  --json               machine-readable output (see preampctl(1))\n"
-"  --no-ask-password    never ask for a password (polkit)\n"
-"  --target DBFS        autogain: loudest peak to aim for (default -4)\n"
-"  --listen SECONDS     autogain: listening time per pass, 1..60 (default 10)\n"
-"  --rate HZ            meter: refreshes a second, 1..60 (default 30)\n"
-"  --count N            meter, monitor: stop after N updates or events\n"
-"  -h, --help           this text\n"
-"  --version            preampctl's version\n"
-"\n"
-"Exit status:\n"
-"  0 success              6 not supported by the input or device\n"
-"  1 usage error          7 device unplugged or I/O error\n"
-"  2 preampd unreachable  8 busy, or 48 V locked\n"
-"  3 permission denied    9 autogain did not reach its target\n"
-"  4 no such device, input or preset\n"
-"  5 value out of range or invalid\n"
-"  10 unexpected failure\n";
-
-enum opt_bit {
-	OPT_TARGET = 1u << 0,
-	OPT_LISTEN = 1u << 1,
-	OPT_RATE   = 1u << 2,
-	OPT_COUNT  = 1u << 3,
-};
 
 static int fail(char *err, size_t errsize, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -175,26 +127,6 @@ int pctl_parse_onoff(const char *s, bool *on)
 	return -EINVAL;
 }
 
-bool pctl_preset_name_valid(const char *name)
-{
-	size_t n, i = 0;
-
-	if (!name)
-		return false;
-	n = strlen(name);
-	if (n == 0 || n > PCTL_PRESET_NAME_MAX)
-		return false;
-	while (i < n) {
-		uint32_t cp;
-
-		i += pctl_utf8_next(name + i, n - i, &cp);
-		if (cp == PCTL_UTF8_INVALID || cp == '/' || cp < 0x20 ||
-		    (cp >= 0x7f && cp < 0xa0))
-			return false;
-	}
-	return true;
-}
-
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
@@ -275,11 +207,11 @@ static int parse_preset(const char **pos, unsigned npos, struct pctl_cmd *cmd,
 		return fail(err, errsize, PCTL_EXIT_USAGE,
 			    "missing NAME; usage: preampctl preset %s DEV NAME", subs[i].word);
 	cmd->name = pos[3];
-	if (!pctl_preset_name_valid(cmd->name))
+	if (!preamp_preset_name_valid(cmd->name, strlen(cmd->name)))
 		return fail(err, errsize, PCTL_EXIT_INVALID,
 			    "invalid preset name '%s': 1 to %d bytes of UTF-8, without '/' "
 			    "or control characters", q(cmd->name, tmp, sizeof(tmp)),
-			    PCTL_PRESET_NAME_MAX);
+			    PREAMP_PRESET_NAME_MAX);
 	return PCTL_EXIT_OK;
 }
 
@@ -297,14 +229,11 @@ static int parse_positionals(const char **pos, unsigned npos, struct pctl_cmd *c
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(pos[0], verbs[i].name) == 0)
 			v = &verbs[i];
-	if (!v) {
-		if (pos[0][0] == '-')
-			return fail(err, errsize, PCTL_EXIT_USAGE, "unknown option '%s'",
-				    q(pos[0], tmp, sizeof(tmp)));
-		return fail(err, errsize, PCTL_EXIT_USAGE,
-			    "unknown command '%s' (see preampctl --help)",
+	if (!v)
+		return fail(err, errsize, PCTL_EXIT_USAGE, "unknown %s '%s'",
+			    pos[0][0] == '-' ? "option" : "command",
 			    q(pos[0], tmp, sizeof(tmp)));
-	}
+	cmd->topic = v->name;
 	nargs = npos - 1;
 	if (v->verb == PCTL_CMD_PRESET_LIST && nargs >= 1 && nargs < v->min)
 		return fail(err, errsize, PCTL_EXIT_USAGE, "missing DEV; usage: preampctl %s",
@@ -332,8 +261,16 @@ static int parse_positionals(const char **pos, unsigned npos, struct pctl_cmd *c
 	cmd->verb = v->verb;
 	if (v->verb == PCTL_CMD_PRESET_LIST)
 		return parse_preset(pos, npos, cmd, err, errsize);
-	if (v->verb == PCTL_CMD_HELP)
+	if (v->verb == PCTL_CMD_HELP) {
+		cmd->topic = NULL;
+		if (nargs == 1 && !pctl_command_help(pos[1]))
+			return fail(err, errsize, PCTL_EXIT_USAGE,
+				    "no command '%s' to help with",
+				    q(pos[1], tmp, sizeof(tmp)));
+		if (nargs == 1)
+			cmd->topic = pctl_command_help(pos[1]) ? pos[1] : NULL;
 		return PCTL_EXIT_OK;
+	}
 	if (nargs >= 1)
 		cmd->dev = pos[1];
 	if (nargs >= 2 && v->verb != PCTL_CMD_POLICY)
@@ -405,17 +342,213 @@ static int parse_complete(const char **pos, unsigned npos, struct pctl_cmd *cmd,
 		    "--complete takes: devices, inputs DEV, or presets DEV");
 }
 
-int pctl_parse_args(int argc, char **argv, struct pctl_cmd *cmd,
-		    char *err, size_t errsize)
+/* The options' values as given, checked once the command is known. */
+struct raw_opts {
+	const char *target, *listen, *rate, *count, *complete;
+	bool help, version;
+};
+
+enum {
+	OPT_JSON = 256, OPT_NO_ASK, OPT_TARGET, OPT_LISTEN, OPT_RATE,
+	OPT_COUNT, OPT_COMPLETE, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "no-ask-password", no_argument, NULL, OPT_NO_ASK },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "complete", required_argument, NULL, OPT_COMPLETE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * The only short option is -h: any other argument with one '-' is an
+ * argument ("-1.5" is a relative gain, not options -1 -. -5). getopt sees
+ * this placeholder in its place, which does not start with '-', and the
+ * value is taken back from argv.
+ */
+static char argument_mark[] = "(an argument)";
+
+static bool dash_argument(const char *a)
+{
+	return a[0] == '-' && a[1] != '\0' && a[1] != '-' && strcmp(a, "-h") != 0;
+}
+
+static const char *option_name(const struct option *o, int val)
+{
+	for (; o->name; o++)
+		if (o->val == val)
+			return o->name;
+	return NULL;
+}
+
+/* getopt_long over argv: positionals in order, the options' raw values. */
+static int scan(int argc, char **argv, const char **pos, unsigned *npos,
+		struct pctl_cmd *cmd, struct raw_opts *o, char *err, size_t errsize)
+{
+	char **args, tmp[64];
+	int c, r = PCTL_EXIT_OK;
+
+	args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return fail(err, errsize, PCTL_EXIT_FAILED, "out of memory");
+	for (int i = 0; i < argc; i++)
+		args[i] = i > 0 && dash_argument(argv[i]) ? argument_mark : argv[i];
+	optind = 0;	/* glibc: start over (the unit tests parse many times) */
+	opterr = 0;
+	/* "-": arguments come back in order as option 1; ":": a missing
+	 * value is ':', not '?'. After an error the scan goes on, so that
+	 * the hint can name the command. */
+	while ((c = getopt_long(argc, args, "-:h", long_options, NULL)) != -1) {
+		const char *val = optarg == argument_mark ? argv[optind - 1] : optarg;
+		const char *name;
+
+		switch (c) {
+		case 1:
+			pos[(*npos)++] = val;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		case OPT_JSON:
+			cmd->json = true;
+			break;
+		case OPT_NO_ASK:
+			cmd->no_ask_password = true;
+			break;
+		case OPT_TARGET:
+			o->target = val;
+			break;
+		case OPT_LISTEN:
+			o->listen = val;
+			break;
+		case OPT_RATE:
+			o->rate = val;
+			break;
+		case OPT_COUNT:
+			o->count = val;
+			break;
+		case OPT_COMPLETE:
+			o->complete = val;
+			break;
+		case OPT_VERSION:
+			o->version = true;
+			break;
+		case ':':
+			if (r == PCTL_EXIT_OK)
+				r = fail(err, errsize, PCTL_EXIT_USAGE, "option %s needs a value",
+				 q(argv[optind - 1], tmp, sizeof(tmp)));
+			break;
+		default:
+			/* a value given to an option that takes none, or
+			 * an option there is not (optopt 0: a long one) */
+			name = option_name(long_options, optopt);
+			if (r != PCTL_EXIT_OK)
+				break;	/* the first error is the one told */
+			if (name && strncmp(argv[optind - 1], "--", 2) == 0)
+				r = fail(err, errsize, PCTL_EXIT_USAGE,
+					 "option --%s takes no value", name);
+			else if (optopt)
+				r = fail(err, errsize, PCTL_EXIT_USAGE, "unknown option '-%c'",
+					 optopt > 0x20 && optopt < 0x7f ? optopt : '?');
+			else
+				r = fail(err, errsize, PCTL_EXIT_USAGE, "unknown option '%s'",
+					 q(argv[optind - 1], tmp, sizeof(tmp)));
+			break;
+		}
+	}
+	/* after "--": arguments, whatever they look like */
+	for (; optind < argc; optind++)
+		pos[(*npos)++] = argv[optind];
+	free(args);
+	return r;
+}
+
+/* The options' values, now that the command is known. */
+static int check_options(const struct raw_opts *o, struct pctl_cmd *cmd,
+			 char *err, size_t errsize)
 {
 	static const char *const db_units[] = { "dBFS", "dB", NULL };
 	static const char *const s_units[] = { "s", NULL };
-	const char **pos;
-	const char *complete = NULL;
-	unsigned npos = 0, given = 0;
-	bool options_done = false;
 	char tmp[64], unit_free[40];
-	int r = PCTL_EXIT_OK;
+	unsigned long v;
+	double s;
+	int e;
+
+	if ((o->target || o->listen) && cmd->verb != PCTL_CMD_AUTOGAIN)
+		return fail(err, errsize, PCTL_EXIT_USAGE,
+			    "--target and --listen go with autogain only");
+	if (o->rate && cmd->verb != PCTL_CMD_METER)
+		return fail(err, errsize, PCTL_EXIT_USAGE, "--rate goes with meter only");
+	if (o->count && cmd->verb != PCTL_CMD_METER && cmd->verb != PCTL_CMD_MONITOR)
+		return fail(err, errsize, PCTL_EXIT_USAGE,
+			    "--count goes with meter and monitor only");
+	if (o->target) {
+		if (strip_unit(o->target, db_units, unit_free, sizeof(unit_free)) < 0 ||
+		    pctl_parse_decimal(unit_free, &cmd->target) < 0)
+			return fail(err, errsize, PCTL_EXIT_USAGE,
+				    "invalid --target '%s': a level in dBFS, such as -4",
+				    q(o->target, tmp, sizeof(tmp)));
+		if (cmd->target < -60.0 || cmd->target > 0.0)
+			return fail(err, errsize, PCTL_EXIT_INVALID,
+				    "--target %s is out of range: -60 to 0 dBFS",
+				    q(o->target, tmp, sizeof(tmp)));
+	}
+	if (o->listen) {
+		if (strip_unit(o->listen, s_units, unit_free, sizeof(unit_free)) < 0 ||
+		    pctl_parse_decimal(unit_free, &s) < 0)
+			return fail(err, errsize, PCTL_EXIT_USAGE,
+				    "invalid --listen '%s': seconds, such as 10",
+				    q(o->listen, tmp, sizeof(tmp)));
+		if (s < 1.0 || s > 60.0)
+			return fail(err, errsize, PCTL_EXIT_INVALID,
+				    "--listen %s is out of range: 1 to 60 seconds",
+				    q(o->listen, tmp, sizeof(tmp)));
+		cmd->listen_ms = (unsigned)lround(s * 1000.0);
+	}
+	if (o->rate) {
+		e = parse_uint(o->rate, 60, &v);
+		if (e < 0)
+			return fail(err, errsize, e == -ERANGE ? PCTL_EXIT_INVALID : PCTL_EXIT_USAGE,
+				    "invalid --rate '%s': 1 to 60 refreshes a second",
+				    q(o->rate, tmp, sizeof(tmp)));
+		cmd->rate = (unsigned)v;
+	}
+	if (o->count) {
+		e = parse_uint(o->count, 1000000000ul, &cmd->count);
+		if (e < 0)
+			return fail(err, errsize, e == -ERANGE ? PCTL_EXIT_INVALID : PCTL_EXIT_USAGE,
+				    "invalid --count '%s': a whole number, 1 or more",
+				    q(o->count, tmp, sizeof(tmp)));
+	}
+	return PCTL_EXIT_OK;
+}
+
+/* --help after a command: that command's help, if it is one. */
+static void help_topic(const char **pos, unsigned npos, struct pctl_cmd *cmd)
+{
+	cmd->verb = PCTL_CMD_HELP;
+	cmd->topic = NULL;
+	if (npos >= 1 && strcmp(pos[0], "help") == 0) {
+		pos++;
+		npos--;
+	}
+	if (npos >= 1 && pctl_command_help(pos[0]))
+		cmd->topic = pos[0];
+}
+
+int pctl_parse_args(int argc, char **argv, struct pctl_cmd *cmd,
+		    char *err, size_t errsize)
+{
+	struct raw_opts o = { 0 };
+	const char **pos;
+	unsigned npos = 0;
+	int r;
 
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->target = PCTL_DEFAULT_TARGET;
@@ -425,146 +558,27 @@ int pctl_parse_args(int argc, char **argv, struct pctl_cmd *cmd,
 	pos = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*pos));
 	if (!pos)
 		return fail(err, errsize, PCTL_EXIT_FAILED, "out of memory");
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL, *eq;
-		char name[32];
-		size_t len;
-
-		if (options_done || a[0] != '-' || strcmp(a, "-") == 0 ||
-		    (a[1] != '-' && strcmp(a, "-h") != 0)) {
-			pos[npos++] = a;	/* includes "-1.5": a relative gain */
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			options_done = true;
-			continue;
-		}
-		if (strcmp(a, "-h") == 0) {
-			cmd->verb = PCTL_CMD_HELP;
-			goto out;
-		}
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		if (len >= sizeof(name)) {
-			r = fail(err, errsize, PCTL_EXIT_USAGE, "unknown option '%s'",
-				 q(a, tmp, sizeof(tmp)));
-			goto out;
-		}
-		memcpy(name, a, len);
-		name[len] = '\0';
-
-		if (!strcmp(name, "--json") || !strcmp(name, "--no-ask-password") ||
-		    !strcmp(name, "--help") || !strcmp(name, "--version")) {
-			if (eq) {
-				r = fail(err, errsize, PCTL_EXIT_USAGE,
-					 "option %s takes no value", name);
-				goto out;
-			}
-			if (!strcmp(name, "--json"))
-				cmd->json = true;
-			else if (!strcmp(name, "--no-ask-password"))
-				cmd->no_ask_password = true;
-			else {
-				cmd->verb = !strcmp(name, "--help") ? PCTL_CMD_HELP :
-								      PCTL_CMD_VERSION;
-				goto out;
-			}
-			continue;
-		}
-		if (strcmp(name, "--target") && strcmp(name, "--listen") &&
-		    strcmp(name, "--rate") && strcmp(name, "--count") &&
-		    strcmp(name, "--complete")) {
-			r = fail(err, errsize, PCTL_EXIT_USAGE, "unknown option '%s'",
-				 q(name, tmp, sizeof(tmp)));
-			goto out;
-		}
-		if (eq)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else {
-			r = fail(err, errsize, PCTL_EXIT_USAGE, "option %s needs a value", name);
-			goto out;
-		}
-
-		if (!strcmp(name, "--target")) {
-			given |= OPT_TARGET;
-			if (strip_unit(val, db_units, unit_free, sizeof(unit_free)) < 0 ||
-			    pctl_parse_decimal(unit_free, &cmd->target) < 0) {
-				r = fail(err, errsize, PCTL_EXIT_USAGE,
-					 "invalid --target '%s': a level in dBFS, such as -4",
-					 q(val, tmp, sizeof(tmp)));
-				goto out;
-			}
-			if (cmd->target < -60.0 || cmd->target > 0.0) {
-				r = fail(err, errsize, PCTL_EXIT_INVALID,
-					 "--target %s is out of range: -60 to 0 dBFS",
-					 q(val, tmp, sizeof(tmp)));
-				goto out;
-			}
-		} else if (!strcmp(name, "--listen")) {
-			double s;
-
-			given |= OPT_LISTEN;
-			if (strip_unit(val, s_units, unit_free, sizeof(unit_free)) < 0 ||
-			    pctl_parse_decimal(unit_free, &s) < 0) {
-				r = fail(err, errsize, PCTL_EXIT_USAGE,
-					 "invalid --listen '%s': seconds, such as 10",
-					 q(val, tmp, sizeof(tmp)));
-				goto out;
-			}
-			if (s < 1.0 || s > 60.0) {
-				r = fail(err, errsize, PCTL_EXIT_INVALID,
-					 "--listen %s is out of range: 1 to 60 seconds",
-					 q(val, tmp, sizeof(tmp)));
-				goto out;
-			}
-			cmd->listen_ms = (unsigned)lround(s * 1000.0);
-		} else if (!strcmp(name, "--rate")) {
-			unsigned long hz;
-			int e;
-
-			given |= OPT_RATE;
-			e = parse_uint(val, 60, &hz);
-			if (e < 0) {
-				r = fail(err, errsize, e == -ERANGE ? PCTL_EXIT_INVALID : PCTL_EXIT_USAGE,
-					 "invalid --rate '%s': 1 to 60 refreshes a second",
-					 q(val, tmp, sizeof(tmp)));
-				goto out;
-			}
-			cmd->rate = (unsigned)hz;
-		} else if (!strcmp(name, "--count")) {
-			int e;
-
-			given |= OPT_COUNT;
-			e = parse_uint(val, 1000000000ul, &cmd->count);
-			if (e < 0) {
-				r = fail(err, errsize, e == -ERANGE ? PCTL_EXIT_INVALID : PCTL_EXIT_USAGE,
-					 "invalid --count '%s': a whole number, 1 or more",
-					 q(val, tmp, sizeof(tmp)));
-				goto out;
-			}
-		} else {
-			complete = val;
-		}
+	r = scan(argc, argv, pos, &npos, cmd, &o, err, errsize);
+	if (r != PCTL_EXIT_OK) {
+		/* the hint names the command, where there is one */
+		if (npos >= 1 && pctl_command_help(pos[0]))
+			cmd->topic = pos[0];
+		goto out;
 	}
-
-	if (complete)
-		r = parse_complete(pos, npos, cmd, complete, err, errsize);
+	if (o.help) {
+		help_topic(pos, npos, cmd);
+		goto out;
+	}
+	if (o.version) {
+		cmd->verb = PCTL_CMD_VERSION;
+		goto out;
+	}
+	if (o.complete)
+		r = parse_complete(pos, npos, cmd, o.complete, err, errsize);
 	else
 		r = parse_positionals(pos, npos, cmd, err, errsize);
-	if (r != PCTL_EXIT_OK)
-		goto out;
-
-	if ((given & (OPT_TARGET | OPT_LISTEN)) && cmd->verb != PCTL_CMD_AUTOGAIN)
-		r = fail(err, errsize, PCTL_EXIT_USAGE,
-			 "--target and --listen go with autogain only");
-	else if ((given & OPT_RATE) && cmd->verb != PCTL_CMD_METER)
-		r = fail(err, errsize, PCTL_EXIT_USAGE, "--rate goes with meter only");
-	else if ((given & OPT_COUNT) && cmd->verb != PCTL_CMD_METER &&
-		 cmd->verb != PCTL_CMD_MONITOR)
-		r = fail(err, errsize, PCTL_EXIT_USAGE, "--count goes with meter and monitor only");
+	if (r == PCTL_EXIT_OK)
+		r = check_options(&o, cmd, err, errsize);
 out:
 	free(pos);
 	return r;

@@ -39,7 +39,6 @@ enum pctl_complete_what {
 #define PCTL_DEFAULT_TARGET	(-4.0)	/* dBFS */
 #define PCTL_DEFAULT_LISTEN_MS	10000u
 #define PCTL_DEFAULT_RATE	30u	/* meter refreshes a second */
-#define PCTL_PRESET_NAME_MAX	64	/* bytes */
 
 struct pctl_cmd {
 	enum pctl_verb verb;
@@ -57,10 +56,15 @@ struct pctl_cmd {
 	unsigned rate;			/* meter refreshes a second */
 	unsigned long count;		/* meter, monitor: stop after this many; 0: never */
 	enum pctl_complete_what complete;
+	/* help: the command asked about (NULL: all of them); after a usage
+	 * error: the command it was about, for the hint */
+	const char *topic;
 };
 
 /*
- * Parses argv. Returns PCTL_EXIT_OK, or PCTL_EXIT_USAGE (malformed) or
+ * Parses argv with getopt_long: options may come before or after the
+ * command; an argument that starts with '-' and a digit is a number; "--"
+ * ends the options. Returns PCTL_EXIT_OK, or PCTL_EXIT_USAGE (malformed) or
  * PCTL_EXIT_INVALID (well-formed but out of range) with a message in err.
  */
 int pctl_parse_args(int argc, char **argv, struct pctl_cmd *cmd,
@@ -70,7 +74,3 @@ int pctl_parse_args(int argc, char **argv, struct pctl_cmd *cmd,
 int pctl_parse_decimal(const char *s, double *out);
 int pctl_parse_gain(const char *s, double *db, bool *relative);
 int pctl_parse_onoff(const char *s, bool *on);
-bool pctl_preset_name_valid(const char *name);
-
-/* The text of --help. */
-extern const char pctl_help_text[];

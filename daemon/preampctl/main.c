@@ -17,6 +17,7 @@
 #include "bus.h"
 #include "errors.h"
 #include "format.h"
+#include "help.h"
 #include "meter.h"
 #include "model.h"
 #include "monitor.h"
@@ -615,11 +616,13 @@ int main(int argc, char **argv)
 	if (code != PCTL_EXIT_OK) {
 		fprintf(stderr, "preampctl: %s\n", msg);
 		if (code == PCTL_EXIT_USAGE)
-			fprintf(stderr, "Try 'preampctl --help'.\n");
+			fprintf(stderr, "Try 'preampctl %s%s--help'.\n",
+				c.cmd.topic ? c.cmd.topic : "", c.cmd.topic ? " " : "");
 		return code;
 	}
 	if (c.cmd.verb == PCTL_CMD_HELP) {
-		fputs(pctl_help_text, stdout);
+		fputs(c.cmd.topic ? pctl_command_help(c.cmd.topic) : pctl_help_text,
+		      stdout);
 		return PCTL_EXIT_OK;
 	}
 	if (c.cmd.verb == PCTL_CMD_VERSION) {

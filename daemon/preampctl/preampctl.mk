@@ -6,8 +6,8 @@
 PCTL_DIR      := daemon/preampctl
 # the pure half (no D-Bus, no terminal), and the rest
 PCTL_PURE     := $(PCTL_DIR)/text.c $(PCTL_DIR)/model.c $(PCTL_DIR)/errors.c \
-                 $(PCTL_DIR)/args.c $(PCTL_DIR)/select.c $(PCTL_DIR)/format.c \
-                 $(PCTL_DIR)/peak.c
+                 $(PCTL_DIR)/args.c $(PCTL_DIR)/help.c $(PCTL_DIR)/select.c \
+                 $(PCTL_DIR)/format.c $(PCTL_DIR)/peak.c $(PREAMP_COMMON_SRCS)
 PCTL_SRCS     := $(PCTL_PURE) $(PCTL_DIR)/bus.c $(PCTL_DIR)/meter.c \
                  $(PCTL_DIR)/monitor.c $(PCTL_DIR)/agent.c $(PCTL_DIR)/main.c
 SYSTEMD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
@@ -15,7 +15,8 @@ SYSTEMD_LIBS   := $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null || echo -l
 
 PREAMPCTL_VERSION ?= $(or $(PREAMPD_VERSION),0.1)
 
-$(B)/obj/$(PCTL_DIR)/%.o $(B)/asan/$(PCTL_DIR)/%.o: CPPFLAGS += $(SYSTEMD_CFLAGS)
+$(B)/obj/$(PCTL_DIR)/%.o $(B)/asan/$(PCTL_DIR)/%.o: CPPFLAGS += $(SYSTEMD_CFLAGS) \
+	-I$(PREAMP_COMMON_DIR)
 $(B)/obj/$(PCTL_DIR)/main.o $(B)/asan/$(PCTL_DIR)/main.o: \
 	CPPFLAGS += -DPREAMP_VERSION='"$(PREAMPCTL_VERSION)"'
 
@@ -29,15 +30,17 @@ MAN_PAGES += $(PCTL_DIR)/preampctl.1
 # cmocka suites: the pure half only (no D-Bus in unit tests)
 UNIT_SUITES += preampctl-args preampctl-select preampctl-format preampctl-meter \
                preampctl-errors
-UNIT_preampctl-args_SRCS   := $(PCTL_DIR)/args.c $(PCTL_DIR)/text.c $(PCTL_DIR)/errors.c
-UNIT_preampctl-select_SRCS := $(PCTL_DIR)/select.c $(PCTL_DIR)/text.c
-UNIT_preampctl-format_SRCS := $(PCTL_DIR)/format.c $(PCTL_DIR)/text.c $(PCTL_DIR)/model.c
-UNIT_preampctl-meter_SRCS  := $(PCTL_DIR)/format.c $(PCTL_DIR)/text.c $(PCTL_DIR)/model.c \
-                              $(PCTL_DIR)/peak.c
-UNIT_preampctl-errors_SRCS := $(PCTL_DIR)/errors.c $(PCTL_DIR)/text.c
+PCTL_TEXT := $(PCTL_DIR)/text.c $(PREAMP_COMMON_SRCS)
+UNIT_preampctl-args_SRCS   := $(PCTL_DIR)/args.c $(PCTL_DIR)/help.c $(PCTL_DIR)/errors.c \
+                              $(PCTL_TEXT)
+UNIT_preampctl-select_SRCS := $(PCTL_DIR)/select.c $(PCTL_TEXT)
+UNIT_preampctl-format_SRCS := $(PCTL_DIR)/format.c $(PCTL_DIR)/model.c $(PCTL_TEXT)
+UNIT_preampctl-meter_SRCS  := $(PCTL_DIR)/format.c $(PCTL_DIR)/model.c $(PCTL_DIR)/peak.c \
+                              $(PCTL_TEXT)
+UNIT_preampctl-errors_SRCS := $(PCTL_DIR)/errors.c $(PCTL_TEXT)
 
 $(B)/asan/tests/unit/test-preampctl-%.o $(B)/obj/tests/unit/test-preampctl-%.o: \
-	CPPFLAGS += -I$(PCTL_DIR)
+	CPPFLAGS += -I$(PCTL_DIR) -I$(PREAMP_COMMON_DIR)
 
 # the same program under ASan+UBSan, for the end-to-end check
 $(B)/asan-bin/preampctl: $(PCTL_SRCS:%.c=$(B)/asan/%.o)

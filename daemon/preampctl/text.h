@@ -28,7 +28,9 @@ void pctl_buf_printf(struct pctl_buf *b, const char *fmt, ...)
 /* the text so far, never NULL */
 const char *pctl_buf_str(const struct pctl_buf *b);
 
-#define PCTL_UTF8_INVALID UINT32_MAX
+#include "utf8.h"
+
+#define PCTL_UTF8_INVALID PREAMP_UTF8_INVALID
 
 /*
  * Decodes one code point from s (n > 0 bytes available): returns how many

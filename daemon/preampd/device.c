@@ -774,7 +774,7 @@ static void emit(struct device *d, const char *prop)
 
 static int preset_name_arg(const char *name, sd_bus_error *err)
 {
-	if (!pa_preset_name_valid(name, strlen(name)))
+	if (!preamp_preset_name_valid(name, strlen(name)))
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
 					 "A preset name is 1 to 64 bytes of UTF-8 without '/' or control characters.");
 	return 0;

@@ -12,15 +12,6 @@
 #define END_MARK "# end of state"
 #define GAIN_LIMIT 200.0	/* |dB| beyond this is not a gain */
 
-bool pa_preset_name_valid(const char *name, size_t len)
-{
-	if (len < 1 || len > PA_PRESET_NAME_MAX)
-		return false;
-	if (memchr(name, '/', len))
-		return false;
-	return pa_utf8_valid(name, len) && !pa_has_control(name, len);
-}
-
 /* ---- value escaping: '%', ';', '#' and outer spaces as %XX ---- */
 
 static void escape(const char *in, struct pa_buf *b)
@@ -241,7 +232,7 @@ static int handler(void *user, unsigned line, const char *section,
 		if (preset_slot(sp, line, (unsigned)a) >= 0)
 			return fail(sp, line, "[%s] given twice", section);
 		if (unescape(value, nm, sizeof(nm), &n) < 0 ||
-		    !pa_preset_name_valid(nm, n))
+		    !preamp_preset_name_valid(nm, n))
 			return fail(sp, line, "bad preset name '%s'", value);
 		if (pa_state_preset_find(st, nm) >= 0)
 			return fail(sp, line, "preset '%s' given twice", value);
@@ -477,7 +468,7 @@ int pa_state_preset_put(struct pa_state *st, const char *name,
 	struct pa_preset *np;
 	size_t at;
 
-	if (!pa_preset_name_valid(name, strlen(name)))
+	if (!preamp_preset_name_valid(name, strlen(name)))
 		return -EINVAL;
 	if (i >= 0) {
 		st->presets[i].s = *s;

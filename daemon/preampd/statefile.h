@@ -11,11 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "preset-name.h"
 #include "settings.h"
 #include "util.h"
 
 #define PA_STATE_FORMAT 1
-#define PA_PRESET_NAME_MAX 64
+#define PA_PRESET_NAME_MAX PREAMP_PRESET_NAME_MAX
 #define PA_PRESETS_MAX 100
 #define PA_STATE_FILE_MAX (1024 * 1024)
 #define PA_STATE_NAME_MAX 65	/* 64 bytes: escaped, a line still fits */
@@ -35,9 +36,6 @@ struct pa_state {
 	struct pa_preset *presets;	/* sorted by name (byte order) */
 	size_t n_presets;
 };
-
-/* 1..64 bytes of valid UTF-8, no '/', no control character. */
-bool pa_preset_name_valid(const char *name, size_t len);
 
 /* Parses a state file's text; on failure st is empty and err says why. */
 int pa_state_parse(const char *text, size_t len, struct pa_state *st,

@@ -10,43 +10,18 @@
 #include <sys/stat.h>
 
 #include "util.h"
+#include "utf8.h"
 
-/* Decodes one UTF-8 character at s (n bytes left); returns its length or
- * 0 when the sequence is invalid. */
+/* One UTF-8 character at s (n bytes left): its length, or 0 when the
+ * sequence is invalid. */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	uint32_t c;
-	size_t len, i;
+	size_t len;
 
 	if (n == 0)
 		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
+	len = preamp_utf8_next((const char *)s, n, cp);
+	return *cp == PREAMP_UTF8_INVALID ? 0 : len;
 }
 
 static bool is_control(uint32_t c)

@@ -364,55 +364,6 @@ static void at_most_100_presets(void **state)
 	pa_state_free(&st);
 }
 
-static void preset_names_follow_the_spec(void **state)
-{
-	static const struct {
-		const char *name;
-		size_t len;	/* 0: strlen */
-		bool ok;
-	} v[] = {
-		{ "Vocals", 0, true },
-		{ "x", 0, true },
-		{ "a b c", 0, true },
-		{ "Gr\xc3\xbc\xc3\x9f" "e", 0, true },
-		{ "\xf0\x9f\x8e\xa4 take 2", 0, true },
-		{ "..", 0, true },		/* no '/': only a name */
-		{ "", 0, false },
-		{ "../x", 0, false },
-		{ "a/b", 0, false },
-		{ "/", 0, false },
-		{ "tab\there", 0, false },
-		{ "nl\n", 0, false },
-		{ "del\x7f", 0, false },
-		{ "c1 \xc2\x85", 0, false },	/* U+0085, a C1 control */
-		{ "\xff", 0, false },
-		{ "\xc0\xaf", 0, false },	/* overlong '/' */
-		{ "\xed\xa0\x80", 0, false },	/* a surrogate */
-		{ "\xf4\x90\x80\x80", 0, false },	/* past U+10FFFF */
-		{ "a\0b", 3, false },
-	};
-	char n64[65], n65[66];
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		size_t len = v[i].len ? v[i].len : strlen(v[i].name);
-
-		if (pa_preset_name_valid(v[i].name, len) != v[i].ok)
-			fail_msg("case %zu: '%s' should be %s", i, v[i].name,
-				 v[i].ok ? "valid" : "refused");
-	}
-	memset(n64, 'n', 64);
-	n64[64] = '\0';
-	memset(n65, 'n', 65);
-	n65[65] = '\0';
-	assert_true(pa_preset_name_valid(n64, 64));
-	assert_false(pa_preset_name_valid(n65, 65));
-	/* 64 bytes of which the last character is cut in the middle */
-	memcpy(n64 + 62, "\xc3\xbc", 2);
-	assert_true(pa_preset_name_valid(n64, 64));
-	assert_false(pa_preset_name_valid(n64, 63));
-}
-
 /* ---- files ---- */
 
 static char tmpdir[64];
@@ -533,7 +484,6 @@ int main(void)
 		cmocka_unit_test(damaged_files_are_refused_with_a_reason),
 		cmocka_unit_test(headers_and_marks_are_required),
 		cmocka_unit_test(at_most_100_presets),
-		cmocka_unit_test(preset_names_follow_the_spec),
 		cmocka_unit_test_setup_teardown(saving_is_atomic_and_loads_back,
 						dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(a_damaged_file_is_kept_aside,

@@ -16,6 +16,7 @@
 
 #include "args.h"
 #include "errors.h"
+#include "help.h"
 
 #define MAXARGS 10
 
@@ -275,26 +276,6 @@ static void bad_input_is_refused_with_a_message(void **state)
 	}
 }
 
-static void preset_names_follow_the_spec(void **state)
-{
-	char max[PCTL_PRESET_NAME_MAX + 2];
-
-	(void)state;
-	memset(max, 'a', PCTL_PRESET_NAME_MAX);
-	max[PCTL_PRESET_NAME_MAX] = '\0';
-	assert_true(pctl_preset_name_valid(max));
-	max[PCTL_PRESET_NAME_MAX] = 'a';
-	max[PCTL_PRESET_NAME_MAX + 1] = '\0';
-	assert_false(pctl_preset_name_valid(max));
-	assert_true(pctl_preset_name_valid("Live \xc3\xa9t\xc3\xa9 \xf0\x9f\x8e\xa4"));
-	assert_false(pctl_preset_name_valid(""));
-	assert_false(pctl_preset_name_valid(NULL));
-	assert_false(pctl_preset_name_valid("tab\there"));
-	assert_false(pctl_preset_name_valid("del\x7f"));
-	assert_false(pctl_preset_name_valid("\xc0\xaf"));	/* overlong '/' */
-	assert_false(pctl_preset_name_valid("\xed\xa0\x80"));	/* a surrogate */
-}
-
 static void decimal_parser_takes_plain_numbers_only(void **state)
 {
 	static const struct {
@@ -320,6 +301,89 @@ static void decimal_parser_takes_plain_numbers_only(void **state)
 	}
 }
 
+static void help_is_there_for_every_command(void **state)
+{
+	static const struct {
+		const char *argv[MAXARGS];
+		const char *topic;	/* NULL: the whole program's */
+	} cases[] = {
+		{ { "--help", NULL }, NULL },
+		{ { "-h", NULL }, NULL },
+		{ { "help", NULL }, NULL },
+		{ { "help", "gain", NULL }, "gain" },
+		{ { "gain", "--help", NULL }, "gain" },
+		{ { "gain", "-h", NULL }, "gain" },
+		{ { "gain", "1", "--help", NULL }, "gain" },
+		{ { "--help", "meter", NULL }, "meter" },
+		{ { "help", "air", NULL }, "air" },
+		{ { "preset", "save", "--help", NULL }, "preset" },
+		{ { "autogain", "--listen", "2", "--help", NULL }, "autogain" },
+		/* help wins over what it would have refused */
+		{ { "list", "--rate", "5", "--help", NULL }, "list" },
+		{ { "frob", "--help", NULL }, NULL },
+	};
+	static const char *const commands[] = {
+		"status", "list", "show", "gain", "phantom", "pad", "phase",
+		"highpass", "air", "level", "meter", "autogain", "preset",
+		"policy", "lock", "monitor", "help",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pctl_cmd cmd;
+		char err[256] = "";
+		int r = parse(cases[i].argv, &cmd, err, sizeof(err));
+
+		if (r != PCTL_EXIT_OK || cmd.verb != PCTL_CMD_HELP)
+			fail_msg("case %zu: %d %s", i, r, err);
+		if (cases[i].topic)
+			assert_string_equal(cmd.topic, cases[i].topic);
+		else
+			assert_null(cmd.topic);
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const char *h = pctl_command_help(commands[i]);
+
+		if (!h || strncmp(h, "Usage: preampctl ", 17) != 0 ||
+		    h[strlen(h) - 1] != '\n')
+			fail_msg("no proper help for %s", commands[i]);
+	}
+	assert_null(pctl_command_help("frob"));
+	assert_null(pctl_command_help(NULL));
+}
+
+static void usage_errors_name_their_command(void **state)
+{
+	static const struct {
+		const char *argv[MAXARGS];
+		const char *topic;
+		const char *says;
+	} cases[] = {
+		{ { "gain", "1", NULL }, "gain", "missing IN" },
+		{ { "phase", "1", "2", "of", NULL }, "phase", "expected on or off" },
+		{ { "meter", "1", "--rate", NULL }, "meter", "--rate needs a value" },
+		{ { "help", "frob", NULL }, NULL, "no command 'frob'" },
+		{ { "frob", NULL }, NULL, "unknown command 'frob'" },
+		{ { "--jsn", "list", NULL }, "list", "unknown option '--jsn'" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pctl_cmd cmd;
+		char err[256] = "";
+		int r = parse(cases[i].argv, &cmd, err, sizeof(err));
+
+		if (r != PCTL_EXIT_USAGE || !strstr(err, cases[i].says))
+			fail_msg("case %zu: %d '%s'", i, r, err);
+		/* one hint, added by main(): none in the message */
+		assert_null(strstr(err, "--help"));
+		if (cases[i].topic)
+			assert_string_equal(cmd.topic, cases[i].topic);
+		else
+			assert_null(cmd.topic);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,8 +391,9 @@ int main(void)
 		cmocka_unit_test(defaults_are_documented_ones),
 		cmocka_unit_test(options_go_anywhere),
 		cmocka_unit_test(bad_input_is_refused_with_a_message),
-		cmocka_unit_test(preset_names_follow_the_spec),
 		cmocka_unit_test(decimal_parser_takes_plain_numbers_only),
+		cmocka_unit_test(help_is_there_for_every_command),
+		cmocka_unit_test(usage_errors_name_their_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
