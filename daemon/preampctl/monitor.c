@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <systemd/sd-event.h>
 
+#include "change.h"
 #include "format.h"
 #include "monitor.h"
 
@@ -132,13 +133,14 @@ static void who(struct monitor *m, const char *path)
 	}
 }
 
-/* One variant's value; m sits at the variant. */
-static int value(struct monitor *m, sd_bus_message *msg, const char *prop)
+/* Reads the variant m sits at into v (a list is allocated: value_free). */
+static int read_value(sd_bus_message *msg, struct pctl_value *v)
 {
 	const char *contents;
 	char type;
 	int r;
 
+	memset(v, 0, sizeof(*v));
 	r = sd_bus_message_peek_type(msg, &type, &contents);
 	if (r <= 0)
 		return r < 0 ? r : -EBADMSG;
@@ -157,73 +159,73 @@ static int value(struct monitor *m, sd_bus_message *msg, const char *prop)
 			uint32_t u;
 			int64_t x;
 			uint64_t t;
-		} v;
-		char num[48];
+		} u;
 
-		r = sd_bus_message_read_basic(msg, contents[0], &v);
+		r = sd_bus_message_read_basic(msg, contents[0], &u);
 		if (r < 0)
 			return r;
+		v->type = 'i';
 		switch (contents[0]) {
-		case 's': case 'o': case 'g':
-			if (m->json) {
-				pctl_json_string(&m->out, v.s);
-			} else {
-				pctl_buf_putc(&m->out, '"');
-				pctl_term_text(&m->out, v.s, 120);
-				pctl_buf_putc(&m->out, '"');
-			}
-			break;
-		case 'b':
-			pctl_buf_puts(&m->out, m->json ? (v.b ? "true" : "false") : (v.b ? "on" : "off"));
-			break;
-		case 'd':
-			if (m->json) {
-				pctl_json_number(&m->out, v.d);
-			} else {
-				bool db = strncmp(prop, "Gain", 4) == 0;
-
-				if (db)
-					pctl_fmt_db(num, sizeof(num), v.d);
-				else
-					pctl_fmt_num(num, sizeof(num), v.d);
-				pctl_buf_puts(&m->out, num);
-			}
-			break;
-		case 'y': pctl_buf_printf(&m->out, "%u", v.y); break;
-		case 'n': pctl_buf_printf(&m->out, "%d", v.n); break;
-		case 'q': pctl_buf_printf(&m->out, "%u", v.q); break;
-		case 'i': pctl_buf_printf(&m->out, "%d", v.i); break;
-		case 'u': pctl_buf_printf(&m->out, "%u", v.u); break;
-		case 'x': pctl_buf_printf(&m->out, "%lld", (long long)v.x); break;
-		case 't': pctl_buf_printf(&m->out, "%llu", (unsigned long long)v.t); break;
+		case 's': case 'o': case 'g': v->type = 's'; v->s = u.s; break;
+		case 'b': v->type = 'b'; v->b = u.b; break;
+		case 'd': v->type = 'd'; v->d = u.d; break;
+		case 'y': v->i = u.y; break;
+		case 'n': v->i = u.n; break;
+		case 'q': v->i = u.q; break;
+		case 'i': v->i = u.i; break;
+		case 'u': v->i = u.u; break;
+		case 'x': v->i = u.x; break;
+		case 't': v->i = u.t > INT64_MAX ? INT64_MAX : (long long)u.t; break;
 		}
 	} else if (strcmp(contents, "as") == 0 || strcmp(contents, "ao") == 0) {
-		char **l = NULL;
-
-		r = sd_bus_message_read_strv(msg, &l);
+		r = sd_bus_message_read_strv(msg, &v->list);
 		if (r < 0)
 			return r;
-		pctl_buf_puts(&m->out, m->json ? "[" : "");
-		for (size_t i = 0; l && l[i]; i++) {
-			if (i)
-				pctl_buf_puts(&m->out, m->json ? "," : ", ");
-			if (m->json)
-				pctl_json_string(&m->out, l[i]);
-			else
-				pctl_term_text(&m->out, l[i], 120);
-			free(l[i]);
-		}
-		if (!m->json && (!l || !l[0]))
-			pctl_buf_puts(&m->out, "(none)");
-		pctl_buf_puts(&m->out, m->json ? "]" : "");
-		free(l);
+		v->type = 'a';
 	} else {
 		r = sd_bus_message_skip(msg, contents);
 		if (r < 0)
 			return r;
-		pctl_buf_puts(&m->out, m->json ? "null" : "(?)");
 	}
 	return sd_bus_message_exit_container(msg);
+}
+
+static void value_free(struct pctl_value *v)
+{
+	for (size_t i = 0; v->list && v->list[i]; i++)
+		free(v->list[i]);
+	free(v->list);
+	v->list = NULL;
+}
+
+static void json_value(struct pctl_buf *b, const struct pctl_value *v)
+{
+	switch (v->type) {
+	case 's':
+		pctl_json_string(b, v->s);
+		break;
+	case 'b':
+		pctl_json_bool(b, v->b);
+		break;
+	case 'd':
+		pctl_json_number(b, v->d);
+		break;
+	case 'i':
+		pctl_buf_printf(b, "%lld", v->i);
+		break;
+	case 'a':
+		pctl_buf_putc(b, '[');
+		for (size_t i = 0; v->list && v->list[i]; i++) {
+			if (i)
+				pctl_buf_putc(b, ',');
+			pctl_json_string(b, v->list[i]);
+		}
+		pctl_buf_putc(b, ']');
+		break;
+	default:
+		pctl_buf_puts(b, "null");
+		break;
+	}
 }
 
 static int on_props(sd_bus_message *msg, void *userdata, sd_bus_error *ret_error)
@@ -240,10 +242,20 @@ static int on_props(sd_bus_message *msg, void *userdata, sd_bus_error *ret_error
 	if (r < 0)
 		return 0;
 	while ((r = sd_bus_message_enter_container(msg, 'e', "sv")) > 0) {
+		struct pctl_value v;
 		const char *prop;
+		bool shown;
 
 		if (sd_bus_message_read_basic(msg, 's', &prop) <= 0)
 			return 0;
+		if (read_value(msg, &v) < 0) {
+			value_free(&v);
+			return 0;	/* a malformed message: drop the rest */
+		}
+		if (sd_bus_message_exit_container(msg) < 0) {
+			value_free(&v);
+			return 0;
+		}
 		begin(m, "changed");
 		who(m, path);
 		if (m->json) {
@@ -252,16 +264,15 @@ static int on_props(sd_bus_message *msg, void *userdata, sd_bus_error *ret_error
 			pctl_buf_puts(&m->out, ",\"property\":");
 			pctl_json_string(&m->out, prop);
 			pctl_buf_puts(&m->out, ",\"value\":");
+			json_value(&m->out, &v);
+			shown = true;
 		} else {
 			pctl_buf_puts(&m->out, ": ");
-			pctl_term_text(&m->out, prop, 40);
-			pctl_buf_putc(&m->out, ' ');
+			shown = pctl_fmt_change(&m->out, prop, &v);
 		}
-		if (value(m, msg, prop) < 0)
-			return 0;	/* a malformed message: drop the rest */
-		if (sd_bus_message_exit_container(msg) < 0)
-			return 0;
-		emit(m);
+		value_free(&v);
+		if (shown)
+			emit(m);
 		/* names and labels feed the other lines */
 		if (strcmp(prop, "Label") == 0 || strcmp(prop, "Name") == 0 ||
 		    strcmp(prop, "Devices") == 0 || strcmp(prop, "Inputs") == 0)

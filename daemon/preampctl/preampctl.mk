@@ -7,7 +7,8 @@ PCTL_DIR      := daemon/preampctl
 # the pure half (no D-Bus, no terminal), and the rest
 PCTL_PURE     := $(PCTL_DIR)/text.c $(PCTL_DIR)/model.c $(PCTL_DIR)/errors.c \
                  $(PCTL_DIR)/args.c $(PCTL_DIR)/help.c $(PCTL_DIR)/select.c \
-                 $(PCTL_DIR)/format.c $(PCTL_DIR)/peak.c $(PREAMP_COMMON_SRCS)
+                 $(PCTL_DIR)/format.c $(PCTL_DIR)/change.c $(PCTL_DIR)/peak.c \
+                 $(PREAMP_COMMON_SRCS)
 PCTL_SRCS     := $(PCTL_PURE) $(PCTL_DIR)/bus.c $(PCTL_DIR)/meter.c \
                  $(PCTL_DIR)/monitor.c $(PCTL_DIR)/agent.c $(PCTL_DIR)/main.c
 SYSTEMD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
@@ -34,7 +35,8 @@ PCTL_TEXT := $(PCTL_DIR)/text.c $(PREAMP_COMMON_SRCS)
 UNIT_preampctl-args_SRCS   := $(PCTL_DIR)/args.c $(PCTL_DIR)/help.c $(PCTL_DIR)/errors.c \
                               $(PCTL_TEXT)
 UNIT_preampctl-select_SRCS := $(PCTL_DIR)/select.c $(PCTL_TEXT)
-UNIT_preampctl-format_SRCS := $(PCTL_DIR)/format.c $(PCTL_DIR)/model.c $(PCTL_TEXT)
+UNIT_preampctl-format_SRCS := $(PCTL_DIR)/format.c $(PCTL_DIR)/change.c $(PCTL_DIR)/model.c \
+                              $(PCTL_TEXT)
 UNIT_preampctl-meter_SRCS  := $(PCTL_DIR)/format.c $(PCTL_DIR)/model.c $(PCTL_DIR)/peak.c \
                               $(PCTL_TEXT)
 UNIT_preampctl-errors_SRCS := $(PCTL_DIR)/errors.c $(PCTL_TEXT)

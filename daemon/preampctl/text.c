@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Output buffer, UTF-8 decoding and terminal-safe text. */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "text.h"
 
@@ -136,23 +138,37 @@ bool pctl_cp_unsafe(uint32_t cp)
 	       (cp >= 0xfff9 && cp <= 0xfffb);
 }
 
+/*
+ * Widths come from the C library's wcwidth() in a UTF-8 locale of our own
+ * (C.UTF-8), whatever the user's locale: the text is UTF-8 either way.
+ */
+static locale_t utf8_locale(void)
+{
+	static locale_t loc;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	return loc;
+}
+
 int pctl_cp_width(uint32_t cp)
 {
-	/* combining marks take no column of their own */
-	if ((cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
-	    (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x20d0 && cp <= 0x20ff) ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xfe20 && cp <= 0xfe2f))
-		return 0;
-	/* East Asian wide and emoji ranges take two */
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
-	    (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-	    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
+	locale_t loc, old;
+	int w;
+
+	if (cp < 0x80)
+		return cp >= 0x20 && cp < 0x7f ? 1 : 0;
+	loc = utf8_locale();
+	if (loc == (locale_t)0)
+		return 1;	/* no C.UTF-8 here: one column each */
+	old = uselocale(loc);
+	w = wcwidth((wchar_t)cp);
+	uselocale(old);
+	/* unprintable ones are pctl_cp_unsafe()'s: count them as one */
+	return w < 0 ? 1 : w;
 }
 
 size_t pctl_term_text(struct pctl_buf *b, const char *s, size_t max_cols)

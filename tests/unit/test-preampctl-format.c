@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "change.h"
 #include "format.h"
 
 /* ---- a strict JSON checker (RFC 8259) ---- */
@@ -575,6 +576,75 @@ static void terminal_text_counts_columns(void **st)
 	}
 }
 
+/* wcwidth() in C.UTF-8, whatever the locale the tests run in */
+static void code_points_take_their_columns(void **st)
+{
+	static const struct {
+		uint32_t cp;
+		int cols;
+	} cases[] = {
+		{ 'a', 1 }, { 0xe9, 1 }, { 0x3a9, 1 },	/* Latin, Greek */
+		{ 0x301, 0 }, { 0x20d7, 0 },		/* combining marks */
+		{ 0x4e2d, 2 }, { 0xac00, 2 }, { 0xff21, 2 },	/* CJK, Hangul, fullwidth */
+		{ 0x1f3a4, 2 },				/* an emoji */
+	};
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (pctl_cp_width(cases[i].cp) != cases[i].cols)
+			fail_msg("U+%04X: %d columns, want %d", (unsigned)cases[i].cp,
+				 pctl_cp_width(cases[i].cp), cases[i].cols);
+}
+
+/* monitor's lines speak as show does, not in D-Bus names */
+static void changes_read_as_words(void **st)
+{
+	static char *two[] = { (char *)"vocals", (char *)"live", NULL };
+	static char *none[] = { NULL };
+	static char *group[] = { (char *)"/org/preampd/Preamp1/devices/k/inputs/1",
+				 (char *)"/org/preampd/Preamp1/devices/k/inputs/2", NULL };
+	static const struct {
+		const char *prop;
+		struct pctl_value v;
+		const char *words;	/* NULL: no line */
+	} cases[] = {
+		{ "Gain", { .type = 'd', .d = 30 }, "gain 30.0 dB" },
+		{ "GainMax", { .type = 'd', .d = 60 }, "highest gain 60.0 dB" },
+		{ "Phantom", { .type = 'b', .b = true }, "48 V on" },
+		{ "PhantomLocked", { .type = 'b', .b = true }, "48 V locked off" },
+		{ "PhantomLocked", { .type = 'b', .b = false }, "48 V unlocked" },
+		{ "Pad", { .type = 'b', .b = false }, "pad off" },
+		{ "HighPass", { .type = 'b', .b = true }, "highpass on" },
+		{ "Level", { .type = 's', .s = "inst" }, "level inst" },
+		{ "AutoGainState", { .type = 's', .s = "listening" }, "autogain listening" },
+		{ "PhantomPolicy", { .type = 's', .s = "restore" }, "48 V policy: restore" },
+		{ "Presets", { .type = 'a', .list = two }, "presets: vocals, live" },
+		{ "Presets", { .type = 'a', .list = none }, "presets: (none)" },
+		{ "PhantomGroup", { .type = 'a', .list = group }, "48 V switch of inputs 1, 2" },
+		{ "Card", { .type = 'i', .i = 2 }, "ALSA card 2" },
+		{ "Label", { .type = 's', .s = "Mic\x1b[2J" }, "label Mic?[2J" },
+		{ "Devices", { .type = 'a', .list = none }, NULL },
+		{ "Inputs", { .type = 'a', .list = none }, NULL },
+		/* one this preampctl does not know: as it is */
+		{ "Colour", { .type = 's', .s = "red" }, "Colour \"red\"" },
+	};
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pctl_buf b;
+		bool shown;
+
+		pctl_buf_init(&b);
+		shown = pctl_fmt_change(&b, cases[i].prop, &cases[i].v);
+		if (!cases[i].words)
+			assert_false(shown);
+		else if (!shown || strcmp(pctl_buf_str(&b), cases[i].words) != 0)
+			fail_msg("%s: '%s', want '%s'", cases[i].prop, pctl_buf_str(&b),
+				 cases[i].words);
+		pctl_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +660,8 @@ int main(void)
 		cmocka_unit_test(json_output_is_valid_and_complete),
 		cmocka_unit_test(autogain_results_read_as_words),
 		cmocka_unit_test(terminal_text_counts_columns),
+		cmocka_unit_test(code_points_take_their_columns),
+		cmocka_unit_test(changes_read_as_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -300,12 +300,12 @@ monitors_listen() {
 	warm=$((warm + 1))
 	preampctl gain quad 4 $((warm % 2)) >/dev/null 2>&1
 	sleep 0.5
-	grep -q 'input 4 (Inst 4): Gain' /tmp/mon.txt && grep -q '"input":4' /tmp/mon.json
+	grep -q 'input 4 (Inst 4): gain' /tmp/mon.txt && grep -q '"input":4' /tmp/mon.json
 }
 check "both monitors print a change of input 4" wait_until 60 monitors_listen
 check "amixer sets input 2 to 30 dB" pd_amixer_set 'Line In 2 Gain Capture Volume' 80
 check "monitor prints the change" wait_until 15 \
-	grep -Eq "^[0-9:.]+  1 Preamp Quad, input 2 \(Mic 2\): Gain 30.0 dB$" /tmp/mon.txt ||
+	grep -Eq "^[0-9:.]+  1 Preamp Quad, input 2 \(Mic 2\): gain 30.0 dB$" /tmp/mon.txt ||
 	tail -n 5 /tmp/mon.txt /tmp/mon.err
 check "monitor --json prints it" wait_until 15 grep -q '"input":2,.*"property":"Gain"' /tmp/mon.json
 kill -TERM "$monj"
