@@ -148,25 +148,35 @@ static int marker_read(const struct device *d, struct marker *mk)
 static void marker_write(struct device *d)
 {
 	const struct usb_identity *id = card_identity(d->card);
-	struct pa_buf b = { 0 };
-	char name[64];
+	char name[64], *text = NULL;
+	size_t len = 0;
+	FILE *f;
 	int r;
 
 	if (d->m->runtime_dirfd < 0 || marker_name(d, name, sizeof(name)) < 0)
 		return;
-	pa_buf_printf(&b, "syspath=%s\nusec=%llu\nkey=%s\n", id->card_syspath,
-		      (unsigned long long)id->usec_initialized, d->key);
+	f = open_memstream(&text, &len);
+	if (!f) {
+		log_warning("%s: cannot write its restore marker: %s", d->key,
+			    strerror(ENOMEM));
+		return;
+	}
+	fprintf(f, "syspath=%s\nusec=%llu\nkey=%s\n", id->card_syspath,
+		(unsigned long long)id->usec_initialized, d->key);
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++)
 		if (d->restored_caps[i])
-			pa_buf_printf(&b, "input=%u %x\n", i + 1,
-				      d->restored_caps[i]);
-	pa_buf_printf(&b, "pending=%x\n", d->phantom_pending);
-	r = b.err ? b.err : pa_write_file_atomic(d->m->runtime_dirfd, name,
-						 b.data, b.len, 0644, false);
+			fprintf(f, "input=%u %x\n", i + 1, d->restored_caps[i]);
+	fprintf(f, "pending=%x\n", d->phantom_pending);
+	r = ferror(f) ? -ENOMEM : 0;
+	if (fclose(f) != 0)
+		r = -ENOMEM;
+	if (r == 0)
+		r = pa_write_file_atomic(d->m->runtime_dirfd, name, text, len,
+					 0644, false);
 	if (r < 0)
 		log_warning("%s: cannot write its restore marker: %s", d->key,
 			    strerror(-r));
-	pa_buf_free(&b);
+	free(text);
 }
 
 /* ---- locks ---- */

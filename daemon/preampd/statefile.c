@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "devkey.h"
@@ -14,7 +15,7 @@
 
 /* ---- value escaping: '%', ';', '#' and outer spaces as %XX ---- */
 
-static void escape(const char *in, struct pa_buf *b)
+static void escape(const char *in, FILE *f)
 {
 	size_t n = strlen(in);
 
@@ -23,9 +24,9 @@ static void escape(const char *in, struct pa_buf *b)
 
 		if (c == '%' || c == ';' || c == '#' || c < 0x20 ||
 		    (c == ' ' && (i == 0 || i == n - 1)))
-			pa_buf_printf(b, "%%%02X", c);
+			fprintf(f, "%%%02X", c);
 		else
-			pa_buf_printf(b, "%c", c);
+			fputc(c, f);
 	}
 }
 
@@ -325,33 +326,37 @@ int pa_state_parse(const char *text, size_t len, struct pa_state *st,
 
 /* ---- format ---- */
 
-static void format_input(struct pa_buf *b, const struct pa_input_settings *in,
+static void format_input(FILE *f, const struct pa_input_settings *in,
 			 bool preset)
 {
 	char db[32];
 
 	if (in->fields & PA_F_GAIN) {
 		pa_format_db(in->gain_db, db, sizeof(db));
-		pa_buf_printf(b, "gain = %s\n", db);
+		fprintf(f, "gain = %s\n", db);
 	}
 	if (in->fields & PA_F_PHANTOM)
-		pa_buf_printf(b, "phantom = %s\n", in->phantom ? "on" : "off");
+		fprintf(f, "phantom = %s\n", in->phantom ? "on" : "off");
 	if ((in->fields & PA_F_LOCK) && !preset)
-		pa_buf_printf(b, "phantom_locked = %s\n",
+		fprintf(f, "phantom_locked = %s\n",
 			      in->locked ? "yes" : "no");
 	for (unsigned sw = 0; sw < PA_SW_COUNT; sw++)
 		if (in->fields & PA_F_SWITCH(sw))
-			pa_buf_printf(b, "%s = %s\n", pa_switch_name(sw),
+			fprintf(f, "%s = %s\n", pa_switch_name(sw),
 				      in->sw[sw] ? "on" : "off");
 	if (in->fields & PA_F_LEVEL)
-		pa_buf_printf(b, "level = %s\n", pa_level_name(in->level));
+		fprintf(f, "level = %s\n", pa_level_name(in->level));
 }
 
 int pa_state_format(const struct pa_state *st, const char *key,
-		    struct pa_buf *b)
+		    char **text, size_t *len)
 {
-	b->len = 0;
-	pa_buf_printf(b,
+	FILE *f = open_memstream(text, len);
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	fprintf(f,
 		      "# preampd state of device %s\n"
 		      "#\n"
 		      "# preampd writes this file whenever a setting changes and\n"
@@ -360,30 +365,38 @@ int pa_state_format(const struct pa_state *st, const char *key,
 		      "# %%XX in a name is the byte XX in hex. A file that does not\n"
 		      "# end with the line '" END_MARK "' is taken as damaged.\n"
 		      "\n[device]\nformat = %d\nname = ", key, PA_STATE_FORMAT);
-	escape(st->name, b);
-	pa_buf_printf(b, "\n");
+	escape(st->name, f);
+	fprintf(f, "\n");
 	if (st->has_policy)
-		pa_buf_printf(b, "phantom_policy = %s\n",
+		fprintf(f, "phantom_policy = %s\n",
 			      pa_policy_name(st->policy));
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		if (!st->cur.in[i].fields)
 			continue;
-		pa_buf_printf(b, "\n[input %u]\n", i + 1);
-		format_input(b, &st->cur.in[i], false);
+		fprintf(f, "\n[input %u]\n", i + 1);
+		format_input(f, &st->cur.in[i], false);
 	}
 	for (size_t p = 0; p < st->n_presets; p++) {
-		pa_buf_printf(b, "\n[preset %zu]\nname = ", p + 1);
-		escape(st->presets[p].name, b);
-		pa_buf_printf(b, "\n");
+		fprintf(f, "\n[preset %zu]\nname = ", p + 1);
+		escape(st->presets[p].name, f);
+		fprintf(f, "\n");
 		for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 			if (!st->presets[p].s.in[i].fields)
 				continue;
-			pa_buf_printf(b, "\n[preset %zu input %u]\n", p + 1, i + 1);
-			format_input(b, &st->presets[p].s.in[i], true);
+			fprintf(f, "\n[preset %zu input %u]\n", p + 1, i + 1);
+			format_input(f, &st->presets[p].s.in[i], true);
 		}
 	}
-	pa_buf_printf(b, "\n" END_MARK "\n");
-	return b->err;
+	fprintf(f, "\n" END_MARK "\n");
+	r = ferror(f) ? -ENOMEM : 0;
+	if (fclose(f) != 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		free(*text);
+		*text = NULL;
+		*len = 0;
+	}
+	return r;
 }
 
 /* ---- files ---- */
@@ -438,16 +451,17 @@ int pa_state_keep_aside(int dirfd, const char *key)
 int pa_state_save(int dirfd, const char *key, const struct pa_state *st)
 {
 	char fn[PA_KEY_MAX + 32];
-	struct pa_buf b = { 0 };
+	char *text = NULL;
+	size_t len = 0;
 	int r;
 
 	r = file_name(key, PA_STATE_SUFFIX, fn, sizeof(fn));
 	if (r < 0)
 		return r;
-	r = pa_state_format(st, key, &b);
+	r = pa_state_format(st, key, &text, &len);
 	if (r == 0)
-		r = pa_write_file_atomic(dirfd, fn, b.data, b.len, 0644, true);
-	pa_buf_free(&b);
+		r = pa_write_file_atomic(dirfd, fn, text, len, 0644, true);
+	free(text);
 	return r;
 }
 

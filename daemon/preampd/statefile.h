@@ -41,9 +41,12 @@ struct pa_state {
 int pa_state_parse(const char *text, size_t len, struct pa_state *st,
 		   char *err, size_t errlen);
 
-/* Formats st as a state file for the device key. */
+/*
+ * Formats st as a state file for the device key into *text (allocated,
+ * NUL-terminated, *len bytes; the caller frees it). 0 or -ENOMEM.
+ */
 int pa_state_format(const struct pa_state *st, const char *key,
-		    struct pa_buf *out);
+		    char **text, size_t *len);
 
 /*
  * Loads dirfd/<key>.state. -ENOENT: none; -EBADMSG (err says why), -EFBIG

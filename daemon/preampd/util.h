@@ -73,15 +73,4 @@ int pa_read_file_at(int dirfd, const char *name, size_t max, char **out,
 int pa_write_file_atomic(int dirfd, const char *name, const char *data,
 			 size_t len, mode_t mode, bool durable);
 
-/* A growable text buffer for formatting files. */
-struct pa_buf {
-	char *data;
-	size_t len, cap;
-	int err;	/* first error (-ENOMEM), sticky */
-};
-
-void pa_buf_printf(struct pa_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void pa_buf_free(struct pa_buf *b);
-
 #endif
