@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The slot of the autogain and meter engine (AutoGain, GetLevels, the
- * autogain capability). Until the engine lands, autogain-none.c answers
- * NotSupported; the engine replaces it with autogain*.c files and this
- * header stays the contract between it and the Input/Device objects.
+ * The autogain and meter engine (AutoGain, GetLevels, the autogain
+ * capability), as the Input and Device objects see it: autogain.c
+ * implements it over autogain-core.c (the pure state machine), levels.c
+ * (meter decoding) and levels-pcm.c (the capture stream).
  *
  * What the engine can use: input_map() gives the input's controls
  * (ref[PA_FN_METER], ref[PA_FN_CLIP], ref[PA_FN_AUTOGAIN],

@@ -1,8 +1,8 @@
 # AutoGain and the level meters of preampd: the pure AutoGain state machine
 # (autogain-core.c), the meter decoders and the capture-stream peak meter
 # (levels.c), the capture-stream I/O (levels-pcm.c, alsa-lib) and the
-# engine behind autogain.h (autogain.c, sd-bus/sd-event; it takes the place
-# of autogain-none.c and needs input_autogain() from input.c). Included by
+# engine behind autogain.h (autogain.c, sd-bus/sd-event; it needs
+# input_autogain() from input.c). Included by
 # the top-level Makefile before daemon/daemon.mk, which links
 # PREAMPD_AUTOGAIN_SRCS into the daemon.
 
