@@ -42,7 +42,8 @@ PREAMPD_PURE_SRCS := \
 	$(PREAMPD_DIR)/config.c \
 	$(PREAMPD_DIR)/profile.c \
 	$(PREAMPD_DIR)/statefile.c \
-	$(PREAMPD_DIR)/usbattr.c
+	$(PREAMPD_DIR)/usbattr.c \
+	$(PREAMPD_DIR)/write-verdict.c
 
 # The service: sd-event, sd-bus, libudev, alsa-lib.
 PREAMPD_IO_SRCS := \
@@ -53,6 +54,7 @@ PREAMPD_IO_SRCS := \
 	$(PREAMPD_DIR)/hotplug.c \
 	$(PREAMPD_DIR)/card.c \
 	$(PREAMPD_DIR)/auth.c \
+	$(PREAMPD_DIR)/write-wait.c \
 	$(PREAMPD_AUTOGAIN_SRCS)
 
 PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
@@ -108,7 +110,8 @@ $(B)/bin/pa-polkit-stub: $(B)/obj/daemon/testing/polkit-stub.o
 # ---- unit tests: pure logic only ----
 
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
-	daemon-policy daemon-authz daemon-config daemon-usbattr preset-name
+	daemon-policy daemon-authz daemon-config daemon-usbattr daemon-writeverdict \
+	preset-name
 UNIT_daemon-devkey_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-statefile_SRCS := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-profile_SRCS   := $(PREAMPD_PURE_SRCS)
@@ -117,6 +120,7 @@ UNIT_daemon-policy_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-authz_SRCS     := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-config_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-usbattr_SRCS   := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-writeverdict_SRCS := $(PREAMPD_DIR)/write-verdict.c
 UNIT_preset-name_SRCS      := $(PREAMP_COMMON_SRCS)
 $(B)/asan/tests/unit/test-preset-name.o $(B)/obj/tests/unit/test-preset-name.o: \
 	CPPFLAGS += -I$(PREAMP_COMMON_DIR)

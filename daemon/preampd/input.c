@@ -488,7 +488,8 @@ static int run_set_gain(struct manager *m, sd_bus_message *call,
 					 "The gain must be a finite number of dB.");
 	r = input_write_gain_raw(in, raw);
 	if (r < 0)
-		return pa_bus_error_from_errno(err, r, "setting the gain");
+		return write_wait_start(m, call, in, PA_FN_GAIN, raw, r, PA_REPLY_GAIN,
+					"setting the gain", err);
 	return sd_bus_reply_method_return(call, "d", in->live.gain_db);
 }
 
@@ -512,7 +513,8 @@ static int run_adjust_gain(struct manager *m, sd_bus_message *call,
 	if (raw != in->gain_raw) {
 		r = input_write_gain_raw(in, raw);
 		if (r < 0)
-			return pa_bus_error_from_errno(err, r, "setting the gain");
+			return write_wait_start(m, call, in, PA_FN_GAIN, raw, r,
+						PA_REPLY_GAIN, "setting the gain", err);
 	}
 	return sd_bus_reply_method_return(call, "d", in->live.gain_db);
 }
@@ -591,7 +593,8 @@ static int run_set_phantom(struct manager *m, sd_bus_message *call,
 		return sd_bus_error_setf(err, PA_ERR_IO,
 					 "The device refused 48 V: its plug-in guard holds it off for a few seconds after plug-in, or another program holds the switch.");
 	if (r < 0)
-		return pa_bus_error_from_errno(err, r, "switching 48 V");
+		return write_wait_start(m, call, in, PA_FN_PHANTOM, op->b, r,
+					PA_REPLY_EMPTY, "switching 48 V", err);
 	return sd_bus_reply_method_return(call, NULL);
 }
 
@@ -637,10 +640,11 @@ static int run_set_lock(struct manager *m, sd_bus_message *call,
 	}
 	device_locks_changed(in->d);
 	device_schedule_save(in->d);
-	if (r < 0)
-		return pa_bus_error_from_errno(err, r, "switching 48 V off");
 	log_info("%s: input %u: 48 V %s", device_key(in->d), in->number,
 		 op->b ? "locked off" : "unlocked");
+	if (r < 0)
+		return write_wait_start(m, call, in, PA_FN_PHANTOM, 0, r,
+					PA_REPLY_EMPTY, "switching 48 V off", err);
 	return sd_bus_reply_method_return(call, NULL);
 }
 
@@ -678,7 +682,10 @@ static int run_set_switch(struct manager *m, sd_bus_message *call,
 		return not_supported(err, pa_switch_name(op->i));
 	r = input_write_switch(in, (enum pa_switch)op->i, op->b);
 	if (r < 0)
-		return pa_bus_error_from_errno(err, r, "setting the switch");
+		return write_wait_start(m, call, in, PA_FN_PAD + op->i,
+					op->b ? in->map->sw_on[op->i] :
+						in->map->sw_off[op->i],
+					r, PA_REPLY_EMPTY, "setting the switch", err);
 	return sd_bus_reply_method_return(call, NULL);
 }
 
@@ -718,7 +725,10 @@ static int run_set_level(struct manager *m, sd_bus_message *call,
 		return not_supported(err, "line/instrument level");
 	r = input_write_level(in, (enum pa_level)op->i);
 	if (r < 0)
-		return pa_bus_error_from_errno(err, r, "setting the level");
+		return write_wait_start(m, call, in, PA_FN_LEVEL,
+					op->i == PA_LEVEL_INST ? in->map->level_inst :
+								 in->map->level_line,
+					r, PA_REPLY_EMPTY, "setting the level", err);
 	return sd_bus_reply_method_return(call, NULL);
 }
 

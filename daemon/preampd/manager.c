@@ -293,6 +293,7 @@ void manager_free(struct manager *m)
 	free(m->cards);
 	free(m->devices);
 	auth_cancel_all(m);
+	write_wait_cancel_all(m);
 	for (size_t i = 0; i < m->n_profiles; i++)
 		pa_profile_clear(&m->profiles[i]);
 	free(m->profiles);

@@ -74,6 +74,7 @@ struct manager {
 	struct device **devices;	/* exported, in plug-in order */
 	size_t n_devices;
 	struct auth_request *auth_pending;	/* waiting for polkit */
+	struct write_wait *write_waits;		/* calls waiting for a late write */
 	bool exiting;
 };
 
@@ -131,6 +132,28 @@ int card_write(struct card *c, int elem, unsigned channel, long value);
 int card_lock(struct card *c, int elem, bool lock);
 /* the element's INACTIVE flag as last read (INFO events refresh it) */
 bool card_inactive(const struct card *c, int elem);
+
+/* ---- write-wait.c: calls whose write the device may apply late ---- */
+
+enum pa_write_reply {
+	PA_REPLY_EMPTY,		/* no value */
+	PA_REPLY_GAIN,		/* "d": the input's gain */
+};
+
+/*
+ * The write of function fn of input in to the raw value failed with
+ * write_err (< 0). Where the device may still apply it (a timeout:
+ * write-verdict.h), the control is read back: holding raw, the call
+ * succeeds now; else it is answered later, when the control holds raw, or
+ * with the error after PA_WRITE_LATE_MS; 0 either way. Other errors set
+ * err (what: "setting the gain") and return < 0.
+ */
+int write_wait_start(struct manager *m, sd_bus_message *call, struct input *in,
+		     enum pa_fn fn, long raw, int write_err,
+		     enum pa_write_reply reply, const char *what,
+		     sd_bus_error *err);
+/* drops every waiting call (at exit) */
+void write_wait_cancel_all(struct manager *m);
 
 /* ---- device.c: the Device object ---- */
 

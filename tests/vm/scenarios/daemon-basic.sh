@@ -2,8 +2,9 @@
 # preampd with a real system bus and udevd: a quad interface appears on
 # D-Bus when plugged in, SetGain reaches the device, a change made with
 # amixer comes back as PropertiesChanged and in the state file, bad calls
-# get their documented errors, the 48 V lock holds against amixer, and an
-# unplug removes the objects. The daemon runs under ASan+UBSan here.
+# get their documented errors, the 48 V lock holds against amixer, a write
+# the device answers after the driver's timeout succeeds, and an unplug
+# removes the objects. The daemon runs under ASan+UBSan here.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/daemon-lib.sh
@@ -135,6 +136,24 @@ elif printf '%s' "$out" | grep -q "unknown command"; then
 else
 	fail "the device clips on input 2" "$out"
 fi
+
+# a slow device: it applies a SetGain but answers after the driver's
+# 1000 ms timeout, so the write fails with ETIMEDOUT; the control then
+# holds the new value (the driver reads it back), and the caller gets
+# success. A refused write (a STALL) stays an IOError, and changes nothing.
+check "the device will answer the next request 1.2 s late" emu quad fault delay 1200 1
+check_eq "SetGain through a write that timed out succeeds" "d 21" \
+	"$(pd_call "$in1" "$PD_BUS.Input" SetGain db 21 false 2>&1)"
+check_eq "the device has 21 dB" 21 "$(emu quad get in1.gain_db)"
+check_eq "the property says 21 dB" 21 "$(pd_in_get 1 Gain)"
+check "the daemon's log tells of the late answer" \
+	grep -Eq "setting the gain: (the driver reported|the device confirmed)" "$PD_LOG"
+check "the device will refuse the next request" emu quad fault stall 1
+check_eq "SetGain refused by the device is IOError" \
+	"Call failed: The device did not confirm setting the gain within 3 s (Input/output error)." \
+	"$(err "$in1" "$PD_BUS.Input" SetGain db 25 false)"
+check_eq "the device kept 21 dB" 21 "$(emu quad get in1.gain_db)"
+emu quad fault clear >/dev/null
 
 # unplug
 check "it unplugs" emu_unplug quad
