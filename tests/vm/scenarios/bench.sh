@@ -10,7 +10,10 @@
 #      every 2 ms, that has every saved value; against `alsactl restore`
 #      of the same card and values (median of 5)
 #   2. SetGain round trip p50/p99 over 1000 sd-bus calls
-#      (setgain-bench); against 200 `amixer cset` invocations
+#      (setgain-bench); against 200 `amixer cset` invocations. A call that
+#      takes the driver's 1000 ms host timeout (a slow device on a busy
+#      host) is counted apart, not in the percentiles, and does not stop
+#      the measurement
 #   3. the daemon's context switches (all threads) in 10 idle seconds
 #      with two devices, their sources playing below full scale
 #   4. its VmRSS with four devices
@@ -27,6 +30,7 @@ GAIN="Line In 1 Gain Capture Volume"
 declare -A R                    # the table's cells
 R[plug]="not measured"; R[alsactl]="not measured"
 R[rt]="not measured"; R[amixer]="not measured"
+R[rt_to]="not measured"; R[amixer_to]="not measured"
 R[wake]="not measured"; R[rss]="not measured"; R[writes]="not measured"
 
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
@@ -44,6 +48,7 @@ table() {
 	printf '%-40s %-18s %s\n' "what" "preampd" "reference"
 	printf '%-40s %-18s %s\n' "plug-in to restored" "${R[plug]}" "alsactl restore: ${R[alsactl]}"
 	printf '%-40s %-18s %s\n' "SetGain round trip p50 / p99" "${R[rt]}" "amixer cset: ${R[amixer]}"
+	printf '%-40s %-18s %s\n' "  calls that hit the 1000 ms timeout" "${R[rt_to]}" "amixer cset: ${R[amixer_to]}"
 	printf '%-40s %s\n' "wakeups in 10 idle s, 2 devices" "${R[wake]}"
 	printf '%-40s %s\n' "RSS with 4 devices" "${R[rss]}"
 	printf '%-40s %s\n' "state-file writes in a 5 s sweep" "${R[writes]}"
@@ -129,20 +134,33 @@ fi
 
 # --- 2. SetGain round trip, against amixer cset
 out=$(setgain-bench "$(pd_in_path 1)" 1000 2>&1)
-if [ $? = 0 ]; then
-	R[rt]="$(echo "$out" | sed 's/.*p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \/ \2 ms/')"
-	ok "SetGain round trip: $out"
+rc=$?
+case "$out" in
+*p50_ms=*)
+	R[rt]="$(echo "$out" | sed -n 's/.*p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \/ \2 ms/p')"
+	R[rt_to]="$(echo "$out" | sed -n 's/.*timeouts=\([0-9]*\).*/\1 of 1000/p')" ;;
+esac
+if [ "$rc" = 0 ]; then
+	ok "SetGain round trip: $(echo "$out" | tail -n 1)"
 else
-	fail "1000 SetGain calls" "$out"
+	fail "1000 SetGain calls, every one answered (timeouts aside)" "$out"
 fi
-bad=0
+bad=0 slow=0
 : >/tmp/amixer-ms
 for i in $(seq 200); do
 	t0=${EPOCHREALTIME/./}
-	amixer -q -c "$PD_CARD" cset name="$GAIN" $(( i % 2 ? 60 : 80 )) >/dev/null 2>&1 || bad=$((bad + 1))
+	amixer -q -c "$PD_CARD" cset name="$GAIN" $(( i % 2 ? 60 : 80 )) >/dev/null 2>&1
+	rc=$?
 	t1=${EPOCHREALTIME/./}
-	echo "$(( (t1 - t0) / 1000 )).$(( (t1 - t0) % 1000 / 100 ))" >>/tmp/amixer-ms
+	if (( t1 - t0 >= 1000000 )); then
+		slow=$((slow + 1))	# the driver's timeout: counted apart
+	elif [ "$rc" != 0 ]; then
+		bad=$((bad + 1))
+	else
+		echo "$(( (t1 - t0) / 1000 )).$(( (t1 - t0) % 1000 / 100 ))" >>/tmp/amixer-ms
+	fi
 done
+R[amixer_to]="$slow of 200"
 if [ "$bad" = 0 ]; then
 	out=$(bench-util ms-stats </tmp/amixer-ms 2>&1)
 else
@@ -151,7 +169,7 @@ fi
 case "$out" in
 n=*)
 	R[amixer]="$(echo "$out" | sed 's/.*p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \/ \2 ms (200 calls)/')"
-	ok "amixer cset, 200 invocations: $out" ;;
+	ok "amixer cset, 200 invocations ($slow hit the timeout): $out" ;;
 *) fail "200 amixer cset invocations" "$out" ;;
 esac
 
