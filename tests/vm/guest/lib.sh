@@ -80,10 +80,14 @@ _uptime_cs() {
 
 # wait_until TIMEOUT_S CMD [ARGS...]: run CMD (output discarded) every
 # 0.1 s until it succeeds (status 0) or TIMEOUT_S seconds (may be
-# fractional) have passed (status 1). The VM is slow: be generous.
+# fractional) times VM_PATIENCE have passed (status 1). A deadline is for
+# something that must come, never a speed requirement: the VM is slow,
+# and slower still with other VMs beside it on the same cores (VM_JOBS),
+# so every deadline gets VM_PATIENCE (default 3) times what it says.
+VM_PATIENCE=${VM_PATIENCE:-3}
 wait_until() {
 	local deadline
-	deadline=$(( $(_uptime_cs) + $(awk -v t="$1" 'BEGIN { printf "%d", t * 100 }') ))
+	deadline=$(( $(_uptime_cs) + $(awk -v t="$1" -v p="$VM_PATIENCE" 'BEGIN { printf "%d", t * p * 100 }') ))
 	shift
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
