@@ -209,6 +209,10 @@ uninstall-daemon: $(PREAMPD_GEN)/preampd.conf
 .PHONY: vm-root-daemon
 vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub
 	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm/root PREFIX=/usr
+	@# preampctl counts columns with wcwidth() in C.UTF-8 (here, not in
+	@# the VM's shared base image: that stays as others cache it)
+	mkdir -p $(B)/vm/root/usr/lib/locale
+	cp -a /usr/lib/locale/C.utf8 $(B)/vm/root/usr/lib/locale/
 
 VM_SCENARIOS += daemon-basic daemon-restore daemon-polkit daemon-autogain
 # user space: one kernel is enough

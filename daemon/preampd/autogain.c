@@ -185,8 +185,11 @@ static int on_capture(sd_event_source *s, int fd, uint32_t revents,
 
 			check_external(a);
 			/* the pass counts the audio heard, not the time: an
-			 * overrun's gap or a late stream covers nothing */
-			ag_feed_span(&a->ag, now_usec(a) / USEC_PER_MS,
+			 * overrun's gap or a late stream covers nothing; and
+			 * the audio is as old as its place in the stream says,
+			 * so a late stream's audio from before a change is
+			 * not taken for the new setting's */
+			ag_feed_span(&a->ag, lv_pcm_heard_until_usec(c->pcm) / USEC_PER_MS,
 				     (uint64_t)n * 1000000u / lv_pcm_rate(c->pcm),
 				     peak, clipped);
 		}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <alsa/asoundlib.h>
 
@@ -24,7 +25,24 @@ struct lv_pcm {
 	snd_pcm_uframes_t period, buffer;
 	void *buf;		/* one period */
 	unsigned long overruns;
+	uint64_t start_usec;	/* CLOCK_MONOTONIC at the (last) start */
+	uint64_t frames;	/* read since then */
 };
+
+static uint64_t monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* the stream runs from now: its frames are counted from here */
+static void started(struct lv_pcm *p)
+{
+	p->start_usec = monotonic_usec();
+	p->frames = 0;
+}
 
 static const struct {
 	snd_pcm_format_t alsa;
@@ -181,6 +199,8 @@ int lv_pcm_open_name(const char *name, unsigned want_channels,
 		r = snd_pcm_prepare(p->pcm);
 		if (r >= 0)
 			r = snd_pcm_start(p->pcm);
+		if (r >= 0)
+			started(p);
 		if (r < 0)
 			snprintf(err, errlen, "%s: cannot start capture: %s",
 				 name, snd_strerror(r));
@@ -246,6 +266,8 @@ static int restart(struct lv_pcm *p, int why)
 	r = snd_pcm_prepare(p->pcm);
 	if (r >= 0)
 		r = snd_pcm_start(p->pcm);
+	if (r >= 0)
+		started(p);
 	return r;
 }
 
@@ -290,6 +312,7 @@ long lv_pcm_read(struct lv_pcm *p, unsigned revents)
 		if ((snd_pcm_uframes_t)n > p->period)
 			return -EIO;	/* more than asked for: cannot be */
 		lv_pcm_meter_feed(&p->meter, p->buf, (size_t)n);
+		p->frames += (uint64_t)n;
 		total += n;
 	}
 	return total;
@@ -327,4 +350,12 @@ unsigned lv_pcm_period_ms(const struct lv_pcm *p)
 unsigned long lv_pcm_overruns(const struct lv_pcm *p)
 {
 	return p->overruns;
+}
+
+uint64_t lv_pcm_heard_until_usec(const struct lv_pcm *p)
+{
+	uint64_t at = p->start_usec + p->frames * 1000000u / p->rate;
+	uint64_t now = monotonic_usec();
+
+	return at < now ? at : now;
 }

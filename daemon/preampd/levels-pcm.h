@@ -11,6 +11,7 @@
 #define PREAMPD_LEVELS_PCM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "levels.h"
 
@@ -49,5 +50,13 @@ unsigned lv_pcm_buffer_ms(const struct lv_pcm *p);
 /* one period: the audio of one reading (AutoGain's meter_window_ms) */
 unsigned lv_pcm_period_ms(const struct lv_pcm *p);
 unsigned long lv_pcm_overruns(const struct lv_pcm *p);
+/*
+ * When the last frame read was captured (CLOCK_MONOTONIC, microseconds),
+ * from the stream's own count of frames since it started: a stream that
+ * comes late (an interface on a busy USB/IP host delivers what it owes at
+ * once) still tells what was captured before a change from what came
+ * after. Never later than now.
+ */
+uint64_t lv_pcm_heard_until_usec(const struct lv_pcm *p);
 
 #endif

@@ -32,8 +32,6 @@ HOST_FILES=(
 	# the daemon's scenarios: a system bus and udev with Debian's rules
 	dbus-daemon busctl /usr/share/dbus-1
 	/usr/lib/systemd/systemd-udevd udevadm /usr/lib/udev/rules.d
-	# preampctl counts columns with wcwidth() in C.UTF-8
-	/usr/lib/locale/C.utf8
 )
 
 # Kernel modules (with everything they depend on) copied into every VM.
