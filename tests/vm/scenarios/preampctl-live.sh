@@ -325,8 +325,8 @@ check "gain quad 1 0" pc_ok gain quad 1 0
 check "a -12 dBFS sine on input 1" emu quad source 1 sine -12
 expect=$(emu quad get in1.expected_peak_dbfs)
 sleep 1
-check "meter quad on a terminal, Ctrl-C after 3 s" \
-	sh -c 'ptyrun -c 100 -r 12 -w 3 -o /tmp/meter.tty -- preampctl meter quad >/tmp/meter.res'
+check "meter quad on a terminal, Ctrl-C after 5 s" \
+	sh -c 'ptyrun -c 100 -r 12 -w 5 -o /tmp/meter.tty -- preampctl meter quad >/tmp/meter.res'
 cat /tmp/meter.res | sed 's/^/# /'
 check "... exit 0 on Ctrl-C" grep -qx "exit=0" /tmp/meter.res
 check "... the terminal was in single-key mode" grep -qx "raw=yes" /tmp/meter.res
@@ -366,9 +366,11 @@ check "... input 1 near $expect dBFS ($p1)" near "$p1" "$expect"
 # one GetLevels call per refresh
 busctl --system monitor "$PD_BUS" >/tmp/getlevels.log 2>&1 &
 bm=$!
-sleep 2
+# waits, not sleeps: the monitor listening first, then all six calls seen
+check "busctl monitor listens" wait_until 20 grep -q "Monitoring bus message stream" /tmp/getlevels.log
 check "meter quad --count 6 (watched on the bus)" pc_ok meter quad --count 6
-sleep 1
+getlevels_seen() { [ "$(grep -c 'Member=GetLevels' /tmp/getlevels.log)" -ge 6 ]; }
+wait_until 20 getlevels_seen
 kill "$bm"
 wait "$bm" 2>/dev/null
 check_eq "... six refreshes, six GetLevels calls" "6 6" \
