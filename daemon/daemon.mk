@@ -32,6 +32,7 @@ PREAMPD_PURE_SRCS := \
 	$(PREAMPD_DIR)/gain.c \
 	$(PREAMPD_DIR)/policy.c \
 	$(PREAMPD_DIR)/authz.c \
+	$(PREAMPD_DIR)/peers.c \
 	$(PREAMPD_DIR)/config.c \
 	$(PREAMPD_DIR)/profile.c \
 	$(PREAMPD_DIR)/statefile.c \
@@ -101,7 +102,7 @@ $(B)/bin/pa-polkit-stub: $(B)/obj/daemon/testing/polkit-stub.o
 # ---- unit tests: pure logic only ----
 
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
-	daemon-policy daemon-authz daemon-config daemon-usbattr
+	daemon-policy daemon-authz daemon-config daemon-usbattr daemon-peers
 UNIT_daemon-devkey_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-statefile_SRCS := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-profile_SRCS   := $(PREAMPD_PURE_SRCS)
@@ -110,6 +111,7 @@ UNIT_daemon-policy_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-authz_SRCS     := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-config_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-usbattr_SRCS   := $(PREAMPD_PURE_SRCS)
+UNIT_daemon-peers_SRCS     := $(PREAMPD_PURE_SRCS)
 
 $(B)/asan/tests/unit/test-daemon-%.o $(B)/obj/tests/unit/test-daemon-%.o: \
 	CPPFLAGS += -I$(PREAMPD_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \

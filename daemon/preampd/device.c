@@ -791,13 +791,15 @@ static struct device *op_device(struct manager *m, const struct pa_op *op,
 	return d;
 }
 
-static int method_get_levels(sd_bus_message *call, void *userdata,
-			     sd_bus_error *err)
+static int run_get_levels(struct manager *m, sd_bus_message *call,
+			  const struct pa_op *op, sd_bus_error *err)
 {
-	struct device *d = userdata;
+	struct device *d = op_device(m, op, err);
 	sd_bus_message *reply = NULL;
 	int r;
 
+	if (!d)
+		return -ENODEV;
 	r = sd_bus_message_new_method_return(call, &reply);
 	if (r < 0)
 		return r;
@@ -806,6 +808,18 @@ static int method_get_levels(sd_bus_message *call, void *userdata,
 		r = sd_bus_send(NULL, reply, NULL);
 	sd_bus_message_unref(reply);
 	return r;
+}
+
+/* a microphone's levels are private: authorized, the verdict remembered
+ * per caller (auth.c), so that a meter polling at 30 Hz asks polkit once */
+static int method_get_levels(sd_bus_message *call, void *userdata,
+			     sd_bus_error *err)
+{
+	struct device *d = userdata;
+	struct pa_op op = { .run = run_get_levels };
+
+	snprintf(op.path, sizeof(op.path), "%s", d->path);
+	return auth_check(d->m, call, PA_ACTION_MONITOR, false, &op, err);
 }
 
 static int run_set_policy(struct manager *m, sd_bus_message *call,

@@ -658,7 +658,8 @@ static int method_set_lock(sd_bus_message *call, void *userdata,
 		return not_supported(err, "48 V phantom power");
 	op.b = locked;
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
-	return auth_check(device_manager(in->d), call, PA_ACTION_SET_PHANTOM,
+	/* unlocking takes a ribbon microphone's protection off */
+	return auth_check(device_manager(in->d), call, pa_action_of_lock(locked),
 			  interactive, &op, err);
 }
 

@@ -242,6 +242,8 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		r = sd_bus_set_exit_on_disconnect(m->bus, true);
 	if (r >= 0)
+		r = auth_new(m, &m->auth);
+	if (r >= 0)
 		r = manager_start_bus(m);
 	if (r < 0)
 		goto fail;

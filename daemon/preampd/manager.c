@@ -292,7 +292,8 @@ void manager_free(struct manager *m)
 		card_free(m->cards[i]);
 	free(m->cards);
 	free(m->devices);
-	auth_cancel_all(m);
+	auth_free(m->auth);
+	m->auth = NULL;
 	for (size_t i = 0; i < m->n_profiles; i++)
 		pa_profile_clear(&m->profiles[i]);
 	free(m->profiles);

@@ -73,7 +73,7 @@ struct manager {
 	size_t n_cards;
 	struct device **devices;	/* exported, in plug-in order */
 	size_t n_devices;
-	struct auth_request *auth_pending;	/* waiting for polkit */
+	struct auth *auth;	/* authorization: callers, verdicts, polkit */
 	bool exiting;
 };
 
@@ -220,13 +220,17 @@ struct pa_op {
 	char s[PA_PRESET_NAME_MAX + 1];
 };
 
-/* Checks action for call's sender; returns 1 (the reply will come later)
- * or a negative errno. */
+/* Checks action for call's sender. Where the verdict is known already
+ * (polkit's plain yes remembered, or no polkit and the caller's
+ * credentials known) op runs at once and its result is returned;
+ * otherwise 1 (the reply will come later) or a negative errno. */
 int auth_check(struct manager *m, sd_bus_message *call, enum pa_action action,
 	       bool interactive, const struct pa_op *op, sd_bus_error *err);
 
-/* drops every request still waiting (at exit) */
-void auth_cancel_all(struct manager *m);
+/* watches polkit on m->bus; auth_free drops every request still waiting */
+struct auth;
+int auth_new(struct manager *m, struct auth **out);
+void auth_free(struct auth *auth);
 
 /* errno of a card operation as a D-Bus error with a sentence */
 int pa_bus_error_from_errno(sd_bus_error *err, int r, const char *what);
