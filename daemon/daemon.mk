@@ -47,6 +47,7 @@ PREAMPD_IO_SRCS := \
 	$(PREAMPD_DIR)/hotplug.c \
 	$(PREAMPD_DIR)/card.c \
 	$(PREAMPD_DIR)/auth.c \
+	$(PREAMPD_DIR)/saver.c \
 	$(PREAMPD_AUTOGAIN_SRCS)
 
 PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
@@ -54,7 +55,7 @@ PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
 PREAMPD_PKGS := libsystemd libudev alsa
 PREAMPD_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PREAMPD_PKGS) inih 2>/dev/null)
 PREAMPD_LIBS := $(shell $(PKG_CONFIG) --libs $(PREAMPD_PKGS) 2>/dev/null) \
-	$(INIH_LIBS) -lm
+	$(INIH_LIBS) -lm -pthread
 
 # The paths compiled into the daemon live in a generated header that is
 # rewritten only when they change, so `make install PREFIX=...` rebuilds

@@ -41,6 +41,7 @@
 #define PA_ERR_IO		PA_ERROR("IOError")
 
 #define PA_PATH_LEN 512
+#define PA_USB_STRING_MAX 381	/* the kernel's MAX_USB_STRING_SIZE - 1 */
 
 struct manager;
 struct card;
@@ -74,6 +75,7 @@ struct manager {
 	struct device **devices;	/* exported, in plug-in order */
 	size_t n_devices;
 	struct auth *auth;	/* authorization: callers, verdicts, polkit */
+	struct saver *saver;	/* state files, written off the loop */
 	bool exiting;
 };
 
@@ -94,7 +96,9 @@ struct input *manager_input_by_path(struct manager *m, const char *path);
 
 struct usb_identity {
 	uint16_t vid, pid;
-	char serial[256];	/* raw bytes from sysfs, NUL-terminated */
+	/* raw bytes from sysfs, NUL-terminated: the kernel's USB strings
+	 * are up to 126 UTF-16 units, 381 bytes of UTF-8 */
+	char serial[PA_USB_STRING_MAX + 1];
 	size_t serial_len;
 	char usb_path[256];	/* the USB device's ID_PATH (or sysname) */
 	char usb_syspath[256];	/* the USB device in sysfs */
@@ -102,6 +106,7 @@ struct usb_identity {
 	char card_syspath[256];
 	char card_sysname[32];
 	uint64_t usec_initialized;	/* of the card: this plug-in */
+	bool coldplug;		/* found at start, not announced by an event */
 	int card_index;
 	char card_id[64];
 };
@@ -154,6 +159,8 @@ void device_elem_changed(struct device *d, int elem, bool info);
 /* a setting changed: PropertiesChanged is the caller's; the save is here */
 void device_schedule_save(struct device *d);
 void device_flush(struct device *d);
+/* the saver's report (saver.h): a failed save leaves its device dirty */
+void device_state_written(void *manager, const char *name, int r);
 /* the 48 V topology and live settings, for the policy functions */
 void device_topology(const struct device *d, struct pa_topology *t);
 void device_settings(const struct device *d, struct pa_settings *s);
