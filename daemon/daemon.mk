@@ -100,6 +100,12 @@ $(B)/bin/pa-polkit-stub: $(B)/obj/daemon/testing/polkit-stub.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libsystemd)
 
+# Many calls on one connection at once, for the VM scenarios
+# (daemon/testing/bus-flood.c).
+$(B)/bin/pa-bus-flood: $(B)/obj/daemon/testing/bus-flood.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libsystemd)
+
 # ---- unit tests: pure logic only ----
 
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
@@ -194,7 +200,8 @@ uninstall-daemon: $(PREAMPD_GEN)/preampd.conf
 # $(B)/vm/root into the guest. The sanitized daemon and the polkit
 # stand-in go to $(B)/bin, which the guest gets too.
 .PHONY: vm-root-daemon
-vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub
+vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub \
+	$(B)/bin/pa-bus-flood
 	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm/root PREFIX=/usr
 
 VM_SCENARIOS += daemon-basic daemon-restore daemon-polkit daemon-autogain
