@@ -23,14 +23,20 @@
  *    rules give, answers them without a prompt, and ends them itself.
  *  - its credentials from the bus, fixed for the connection's life.
  *  All of it goes when the caller leaves the bus (a match on
- *  NameOwnerChanged with its name), with every request it still waits for.
- *  Unique names are never reused on a bus, so nothing can inherit it.
+ *  NameOwnerChanged with its name), with every request it still waits for,
+ *  each cancelled at polkit (CancelCheckAuthorization with the request's
+ *  cancellation id). Unique names are never reused on a bus, so nothing
+ *  can inherit it.
+ * At most PA_PEER_PENDING_MAX requests of one caller wait at once (more
+ * are Busy), so that a caller whose agent never answers cannot take the
+ * replies dbus-daemon lets preampd wait for (128) from everybody else.
  * And globally: that polkit is absent (CheckAuthorization failed with
  * ServiceUnknown or NameHasNoOwner), until its name gets an owner; asked
  * again after ABSENT_RECHECK_USEC all the same, because a polkit that
  * becomes activatable (installed) owns no name until it is first asked.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +68,9 @@ struct auth_request {
 	enum pa_action action;
 	bool interactive;
 	bool admitted;
+	bool asking_polkit;	/* CheckAuthorization sent, no answer yet */
 	uint64_t gen;		/* peers' generation when polkit was asked */
+	char cancel_id[32];	/* its cancellation id */
 };
 
 struct auth {
@@ -70,6 +78,7 @@ struct auth {
 	struct pa_peers peers;
 	struct auth_request *pending;
 	uint64_t absent_since;	/* polkit answered "no such name"; 0: not */
+	uint64_t n_asked;	/* for cancellation ids */
 	sd_bus_slot *polkit_owner;
 	sd_bus_slot *polkit_changed;
 };
@@ -85,10 +94,24 @@ static uint64_t now_usec(const struct auth *auth)
 	return now;
 }
 
+/* A request nobody waits for any more: polkit stops asking the agent and
+ * answers, which also ends the reply dbus-daemon keeps counting for
+ * preampd (it allows 128 and never expires them). */
+static void cancel_polkit(struct auth_request *a)
+{
+	sd_bus_call_method_async(a->auth->m->bus, NULL, POLKIT_NAME,
+				 "/org/freedesktop/PolicyKit1/Authority",
+				 "org.freedesktop.PolicyKit1.Authority",
+				 "CancelCheckAuthorization", NULL, NULL, "s",
+				 a->cancel_id);
+}
+
 static void request_free(struct auth_request *a)
 {
 	struct auth *auth = a->auth;
 
+	if (a->asking_polkit)
+		cancel_polkit(a);
 	for (struct auth_request **p = &auth->pending; *p; p = &(*p)->next) {
 		if (*p == a) {
 			*p = a->next;
@@ -441,8 +464,12 @@ static int on_polkit(sd_bus_message *reply, void *userdata,
 
 	(void)ret_error;
 	a->slot = sd_bus_slot_unref(a->slot);
+	a->asking_polkit = false;
 	if (sd_bus_message_is_method_error(reply, NULL)) {
 		e = sd_bus_message_get_error(reply);
+		if (sd_bus_error_has_name(e, SD_BUS_ERROR_NO_REPLY) ||
+		    sd_bus_error_has_name(e, SD_BUS_ERROR_TIMEOUT))
+			cancel_polkit(a);	/* it may still be asking */
 		if (pa_verdict_of_error(e->name) == PA_AUTH_FALLBACK) {
 			polkit_absent(auth, e->name);
 			if (ask_credentials(a) < 0)
@@ -478,6 +505,8 @@ static int ask_polkit(struct auth_request *a)
 	int r;
 
 	a->gen = auth->peers.generation;
+	snprintf(a->cancel_id, sizeof(a->cancel_id), "preampd-%llu",
+		 (unsigned long long)++auth->n_asked);
 	r = sd_bus_message_new_method_call(auth->m->bus, &req, POLKIT_NAME,
 					   "/org/freedesktop/PolicyKit1/Authority",
 					   "org.freedesktop.PolicyKit1.Authority",
@@ -488,12 +517,15 @@ static int ask_polkit(struct auth_request *a)
 					  pa_action_id(a->action));
 	if (r >= 0)
 		r = sd_bus_message_append(req, "a{ss}us", 0,
-					  (uint32_t)(a->interactive ? 1 : 0), "");
+					  (uint32_t)(a->interactive ? 1 : 0),
+					  a->cancel_id);
 	if (r >= 0)
 		r = sd_bus_call_async(auth->m->bus, &a->slot, req, on_polkit, a,
 				      a->interactive ? POLKIT_INTERACTIVE_TIMEOUT_USEC :
 						       POLKIT_TIMEOUT_USEC);
 	sd_bus_message_unref(req);
+	if (r >= 0)
+		a->asking_polkit = true;
 	return r;
 }
 
