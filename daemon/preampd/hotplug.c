@@ -216,13 +216,31 @@ static bool listed(struct udev_enumerate *e, const char *syspath)
 	return false;
 }
 
+/* Takes every card of the list that udev has set up; one udev has not
+ * finished with comes as an event. */
+static void take_listed(struct hotplug *h, struct udev_enumerate *e,
+			bool at_start)
+{
+	struct udev_list_entry *l;
+
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
+		struct udev_device *dev = udev_device_new_from_syspath(
+			h->udev, udev_list_entry_get_name(l));
+
+		if (!dev)
+			continue;
+		if (udev_device_get_is_initialized(dev) > 0 && initialized(dev))
+			card_appeared(h, dev, at_start);
+		udev_device_unref(dev);
+	}
+}
+
 /* After lost events: cards that are gone go, cards that came (or came
  * again: a new initialization time) are taken as plugged in. */
 static void resync(struct hotplug *h)
 {
 	struct manager *m = h->m;
 	struct udev_enumerate *e = enumerate(h);
-	struct udev_list_entry *l;
 
 	if (!e)
 		return;
@@ -243,37 +261,17 @@ static void resync(struct hotplug *h)
 		log_info("%s: removed while events were lost", syspath);
 		forget_card(h, syspath, strrchr(syspath, '/') + 1);
 	}
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
-		struct udev_device *dev = udev_device_new_from_syspath(
-			h->udev, udev_list_entry_get_name(l));
-
-		if (!dev)
-			continue;
-		if (udev_device_get_is_initialized(dev) > 0 && initialized(dev))
-			card_appeared(h, dev, false);
-		udev_device_unref(dev);
-	}
+	take_listed(h, e, false);
 	udev_enumerate_unref(e);
 }
 
 static void coldplug(struct hotplug *h)
 {
 	struct udev_enumerate *e = enumerate(h);
-	struct udev_list_entry *l;
 
 	if (!e)
 		return;
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
-		struct udev_device *dev = udev_device_new_from_syspath(
-			h->udev, udev_list_entry_get_name(l));
-
-		if (!dev)
-			continue;
-		/* one udev has not finished with comes as an event */
-		if (udev_device_get_is_initialized(dev) > 0 && initialized(dev))
-			card_appeared(h, dev, true);
-		udev_device_unref(dev);
-	}
+	take_listed(h, e, true);
 	udev_enumerate_unref(e);
 }
 
