@@ -59,7 +59,8 @@ check "the state file has it" wait_until 5 sh -c "sed -n '/^\[input 2\]/,/^\$/p'
 check "a front-panel knob is followed too" emu quad knob 4 gain 7
 check "the property follows the knob" wait_until 5 sh -c "[ \"\$(busctl --system get-property $PD_BUS $(pd_in_path 4) $PD_BUS.Input Gain)\" = 'd 7' ]"
 
-# a flapping control (a script, a bad contact): 401 changes in a burst
+# a flapping control (a script, a bad contact): 401 changes in a burst,
+# each value another than the one before
 in3=$(pd_in_path 3)
 busctl --system monitor "$PD_BUS" >/tmp/flap.log 2>&1 &
 flapmon=$!
@@ -67,7 +68,7 @@ sleep 1
 now_s() { awk '{ print $1 }' /proc/uptime; }
 t0=$(now_s)
 for i in $(seq 400); do
-	echo "cset name='Line In 3 Gain Capture Volume' $((40 + (i % 2) * 10))"
+	echo "cset name='Line In 3 Gain Capture Volume' $((i % 140))"
 done | amixer -q -c "$PD_CARD" -s
 pd_amixer_set 'Line In 3 Gain Capture Volume' 63
 final=$(busctl --system get-property "$PD_BUS" "$in3" "$PD_BUS.Input" Gain)
