@@ -25,7 +25,7 @@ INIH_LIBS   := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .SECONDARY:
-.PHONY: all check check-unit check-kernel check-vm check-demo demo deps bench clean kernel install uninstall help man
+.PHONY: all check check-unit check-fuzz fuzz check-kernel check-vm check-demo demo deps bench clean kernel install uninstall help man
 all: user kernel man
 
 # Each part's fragment adds its programs to USER_BINS and its cmocka
@@ -39,6 +39,7 @@ all: user kernel man
 -include tests/vm/vm.mk
 -include tests/system/system.mk
 -include tests/bench/bench.mk
+-include tests/fuzz/fuzz.mk
 -include tests/unit/unit.mk
 
 user: $(USER_BINS)
@@ -79,12 +80,13 @@ check: deps
 	$(MAKE) vm-kernels
 	$(MAKE) all
 	-$(MAKE) check-unit
+	-$(MAKE) check-fuzz
 	-$(MAKE) check-preampctl
 	-$(MAKE) check-kernel
 	-$(MAKE) check-vm
 	-$(MAKE) check-system
 	-$(MAKE) check-demo
-	@tests/summary.sh $(B)/results unit preampctl-e2e kernel-checks \
+	@tests/summary.sh $(B)/results unit fuzz preampctl-e2e kernel-checks \
 		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%) demo-fresh
 
 # Speed and memory: one table, measured in one VM run (not part of check).

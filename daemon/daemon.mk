@@ -39,6 +39,7 @@ PREAMPD_PURE_SRCS := \
 	$(PREAMPD_DIR)/gain.c \
 	$(PREAMPD_DIR)/policy.c \
 	$(PREAMPD_DIR)/authz.c \
+	$(PREAMPD_DIR)/peers.c \
 	$(PREAMPD_DIR)/config.c \
 	$(PREAMPD_DIR)/profile.c \
 	$(PREAMPD_DIR)/statefile.c \
@@ -55,6 +56,7 @@ PREAMPD_IO_SRCS := \
 	$(PREAMPD_DIR)/card.c \
 	$(PREAMPD_DIR)/auth.c \
 	$(PREAMPD_DIR)/write-wait.c \
+	$(PREAMPD_DIR)/saver.c \
 	$(PREAMPD_AUTOGAIN_SRCS)
 
 PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
@@ -62,7 +64,7 @@ PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
 PREAMPD_PKGS := libsystemd libudev alsa
 PREAMPD_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PREAMPD_PKGS) inih 2>/dev/null)
 PREAMPD_LIBS := $(shell $(PKG_CONFIG) --libs $(PREAMPD_PKGS) 2>/dev/null) \
-	$(INIH_LIBS) -lm
+	$(INIH_LIBS) -lm -pthread
 
 # The paths compiled into the daemon live in a generated header that is
 # rewritten only when they change, so `make install PREFIX=...` rebuilds
@@ -107,11 +109,17 @@ $(B)/bin/pa-polkit-stub: $(B)/obj/daemon/testing/polkit-stub.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libsystemd)
 
+# Many calls on one connection at once, for the VM scenarios
+# (daemon/testing/bus-flood.c).
+$(B)/bin/pa-bus-flood: $(B)/obj/daemon/testing/bus-flood.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libsystemd)
+
 # ---- unit tests: pure logic only ----
 
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
 	daemon-policy daemon-authz daemon-config daemon-usbattr daemon-writeverdict \
-	preset-name
+	daemon-peers preset-name
 UNIT_daemon-devkey_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-statefile_SRCS := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-profile_SRCS   := $(PREAMPD_PURE_SRCS)
@@ -124,6 +132,7 @@ UNIT_daemon-writeverdict_SRCS := $(PREAMPD_DIR)/write-verdict.c
 UNIT_preset-name_SRCS      := $(PREAMP_COMMON_SRCS)
 $(B)/asan/tests/unit/test-preset-name.o $(B)/obj/tests/unit/test-preset-name.o: \
 	CPPFLAGS += -I$(PREAMP_COMMON_DIR)
+UNIT_daemon-peers_SRCS     := $(PREAMPD_PURE_SRCS)
 
 $(B)/asan/tests/unit/test-daemon-%.o $(B)/obj/tests/unit/test-daemon-%.o: \
 	CPPFLAGS += -I$(PREAMPD_DIR) -I$(PREAMP_COMMON_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \
@@ -207,7 +216,8 @@ uninstall-daemon: $(PREAMPD_GEN)/preampd.conf
 # $(B)/vm/root into the guest. The sanitized daemon and the polkit
 # stand-in go to $(B)/bin, which the guest gets too.
 .PHONY: vm-root-daemon
-vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub
+vm-root-daemon: $(B)/bin/preampd-asan $(B)/bin/pa-polkit-stub \
+	$(B)/bin/pa-bus-flood
 	$(MAKE) install-daemon DESTDIR=$(abspath $(B))/vm/root PREFIX=/usr
 	@# preampctl counts columns with wcwidth() in C.UTF-8 (here, not in
 	@# the VM's shared base image: that stays as others cache it)

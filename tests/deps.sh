@@ -9,6 +9,8 @@ packages=(
 	libasound2-dev libudev-dev libsystemd-dev libinih-dev
 	# unit tests, and preampctl's check against a stand-in daemon
 	libcmocka-dev valgrind python3-dbus python3-gi tmux
+	# the fuzz harnesses (libFuzzer)
+	clang-14 libclang-rt-14-dev
 	# the kernel module and its checks
 	linux-headers-amd64 sparse linux-source-6.1 xz-utils
 	# the VM test bed

@@ -12,8 +12,12 @@ const char *pa_action_id(enum pa_action a)
 		return "org.preampd.preamp1.set-gain";
 	case PA_ACTION_SET_PHANTOM:
 		return "org.preampd.preamp1.set-phantom";
+	case PA_ACTION_UNLOCK_PHANTOM:
+		return "org.preampd.preamp1.unlock-phantom";
 	case PA_ACTION_MANAGE:
 		return "org.preampd.preamp1.manage";
+	case PA_ACTION_MONITOR:
+		return "org.preampd.preamp1.monitor";
 	default:
 		return NULL;
 	}
@@ -35,6 +39,7 @@ static const struct {
 	{ "org.preampd.Preamp1.Device", "SavePreset", PA_ACTION_MANAGE },
 	{ "org.preampd.Preamp1.Device", "ApplyPreset", PA_ACTION_MANAGE },
 	{ "org.preampd.Preamp1.Device", "DeletePreset", PA_ACTION_MANAGE },
+	{ "org.preampd.Preamp1.Device", "GetLevels", PA_ACTION_MONITOR },
 };
 
 enum pa_action pa_action_of_method(const char *interface, const char *member)
@@ -44,6 +49,17 @@ enum pa_action pa_action_of_method(const char *interface, const char *member)
 		    !strcmp(member, method_actions[i].member))
 			return method_actions[i].action;
 	return PA_ACTION_NONE;
+}
+
+enum pa_action pa_action_of_lock(bool locked)
+{
+	return locked ? PA_ACTION_SET_PHANTOM : PA_ACTION_UNLOCK_PHANTOM;
+}
+
+bool pa_verdict_cacheable(bool is_authorized, bool is_challenge,
+			  size_t n_details)
+{
+	return is_authorized && !is_challenge && n_details == 0;
 }
 
 enum pa_verdict pa_verdict_of_reply(bool is_authorized, bool is_challenge,

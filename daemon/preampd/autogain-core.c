@@ -12,6 +12,7 @@
 #define DB_EPSILON	1e-6
 #define GAIN_ABS_MAX	200.0
 #define STEPS_MAX	1000000L
+#define STEP_MIN_DB	0.001	/* PA_GAIN_STEP_MIN: finer is no device's */
 #define PAD_MAX_DB	60.0
 #define PEAK_FLOOR_DBFS	(-200.0)	/* below: silence */
 
@@ -223,7 +224,7 @@ static bool params_valid(const struct ag_params *p, long *n_steps)
 		return false;
 	if (fabs(p->gain_min_db) > GAIN_ABS_MAX ||
 	    fabs(p->gain_max_db) > GAIN_ABS_MAX ||
-	    p->gain_min_db >= p->gain_max_db || p->gain_step_db <= 0.0)
+	    p->gain_min_db >= p->gain_max_db || !(p->gain_step_db >= STEP_MIN_DB))
 		return false;
 	span = p->gain_max_db - p->gain_min_db;
 	n = round(span / p->gain_step_db);

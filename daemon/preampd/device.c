@@ -14,6 +14,7 @@
 
 #include "autogain.h"
 #include "preampd.h"
+#include "saver.h"
 #include "usbattr.h"
 #include "util.h"
 
@@ -27,7 +28,7 @@ struct device {
 	char path[PA_PATH_LEN];
 	char name[256];
 	char usb_id[16];
-	char serial[256 * 3 + 1];
+	char serial[PA_USB_STRING_MAX * 3 + 1];	/* sanitized: U+FFFD is 3 bytes */
 	const char *driver;
 	struct pa_match match;
 	struct input *in[PA_MAX_INPUTS];
@@ -142,7 +143,8 @@ static int marker_read(const struct device *d, struct marker *mk)
 			return -EBADMSG;
 		}
 	}
-	return mk->syspath[0] && mk->usec ? 0 : -EBADMSG;
+	/* usec may be 0: udev did not say; pa_marker_decide() weighs it */
+	return mk->syspath[0] ? 0 : -EBADMSG;
 }
 
 static void marker_write(struct device *d)
@@ -172,7 +174,7 @@ static void marker_write(struct device *d)
 		r = -ENOMEM;
 	if (r == 0)
 		r = pa_write_file_atomic(d->m->runtime_dirfd, name, text, len,
-					 0644, false);
+					 0600, false);
 	if (r < 0)
 		log_warning("%s: cannot write its restore marker: %s", d->key,
 			    strerror(-r));
@@ -323,14 +325,52 @@ static void save_now(struct device *d)
 			s->fields |= PA_F_LOCK;
 	}
 	d->state.cur = st.cur;
-	r = pa_state_save(d->m->state_dirfd, d->key, &st);
+	if (d->m->saver) {
+		/* the bytes now, the disk on the saver's thread */
+		char fn[PA_KEY_MAX + 32];
+		char *text = NULL;
+		size_t len = 0;
+
+		r = pa_state_file_name(d->key, fn, sizeof(fn));
+		if (r == 0)
+			r = pa_state_format(&st, d->key, &text, &len);
+		if (r == 0) {
+			r = saver_write(d->m->saver, fn, text, len,
+					PA_STATE_MODE);
+			text = NULL;
+		}
+		free(text);
+	} else {
+		r = pa_state_save(d->m->state_dirfd, d->key, &st);
+	}
 	if (r < 0) {
 		log_error("%s: cannot save its state file: %s", d->key,
 			  strerror(-r));
 		return;	/* stays dirty: the next change tries again */
 	}
 	d->dirty_since = 0;
-	log_debug("%s: state saved", d->key);
+}
+
+void device_state_written(void *manager, const char *name, int r)
+{
+	struct manager *m = manager;
+	char fn[PA_KEY_MAX + 32];
+
+	if (r == 0) {
+		log_debug("%s: saved", name);
+		return;
+	}
+	log_error("%s: cannot save this state file: %s", name, strerror(-r));
+	if (m->exiting)
+		return;
+	/* its device stays dirty: the next change tries again */
+	for (size_t i = 0; i < m->n_devices; i++) {
+		struct device *d = m->devices[i];
+
+		if (pa_state_file_name(d->key, fn, sizeof(fn)) == 0 &&
+		    !strcmp(fn, name) && !d->dirty_since)
+			sd_event_now(m->event, CLOCK_MONOTONIC, &d->dirty_since);
+	}
 }
 
 static int on_save_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -390,6 +430,8 @@ void device_elem_changed(struct device *d, int elem, bool info)
 	/* a plug-in guard lifted: the 48 V that "restore" waits for */
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		struct input *in = d->in[i];
+		struct pa_topology topo;
+		struct pa_settings cur;
 		int r;
 
 		if (!(d->phantom_pending & (1u << i)) || !in ||
@@ -397,7 +439,13 @@ void device_elem_changed(struct device *d, int elem, bool info)
 		    card_inactive(d->card, elem))
 			continue;
 		d->phantom_pending &= ~(1u << i);
-		if (input_live(in)->locked) {
+		/* a lock on any input that shares the switch holds it off */
+		device_topology(d, &topo);
+		device_settings(d, &cur);
+		if (pa_phantom_check_set(&topo, &cur, i + 1, true) < 0) {
+			log_info("%s: input %u: 48 V stays off after the plug-in guard: its group is locked",
+				 d->key, i + 1);
+			marker_write(d);
 			continue;
 		}
 		r = input_write_phantom(in, true);
@@ -468,7 +516,9 @@ static void load_state(struct device *d)
 		log_error("%s: its state file %s" PA_STATE_SUFFIX " is damaged (%s); %s",
 			  d->key, d->key, err[0] ? err : strerror(-r),
 			  k == 0 ? "kept aside as " PA_STATE_ASIDE_SUFFIX
-				   ", starting from the device's settings" :
+				   "(-N), starting from the device's settings" :
+			  k == -EEXIST ? "not kept: " PA_STATE_ASIDE_SUFFIX
+					 " and its numbered siblings exist already" :
 				   "it could not be moved aside");
 		pa_state_init(&d->state);
 	}
@@ -502,19 +552,42 @@ static void report_48v_off(struct device *d, const struct pa_settings *before,
 	}
 }
 
-static void restore(struct device *d)
+/* Restore or adopt (pa_marker_decide()): the marker read into mk. */
+static enum pa_marker_verdict marker_verdict(struct device *d,
+					     struct marker *mk)
 {
 	const struct usb_identity *id = card_identity(d->card);
+	struct pa_marker_case c = {
+		.at_start = id->coldplug,
+		.runtime_dir = d->m->runtime_dirfd >= 0,
+		.card_usec = id->usec_initialized,
+	};
+	enum pa_marker_verdict v;
+
+	c.marker = marker_read(d, mk);
+	c.same_syspath = c.marker == 0 && !strcmp(mk->syspath, id->card_syspath);
+	c.marker_usec = mk->usec;
+	v = pa_marker_decide(&c);
+	if (v == PA_MARKER_ADOPT_ALL)
+		log_notice("card %d (%s): %s: adopting it as it is, not restoring",
+			   id->card_index, id->card_id,
+			   !c.runtime_dir ? "no runtime directory to tell whether this preampd restarted" :
+			   "its restore marker is unreadable");
+	else if (v == PA_MARKER_ADOPT && (!c.marker_usec || !c.card_usec))
+		log_notice("card %d (%s): udev gives no initialization time: its restore marker is taken for this plug-in",
+			   id->card_index, id->card_id);
+	return v;
+}
+
+static void restore(struct device *d, const struct marker *mk,
+		    enum pa_marker_verdict verdict)
+{
 	struct pa_topology topo, fresh;
 	struct pa_settings cur;
 	struct pa_plan adopt, rest;
-	struct marker mk;
 	const struct pa_settings *saved = d->loaded ? &d->state.cur : NULL;
-	bool marked;
+	bool marked = verdict != PA_MARKER_RESTORE;
 
-	marked = marker_read(d, &mk) == 0 &&
-		 !strcmp(mk.syspath, id->card_syspath) &&
-		 mk.usec == id->usec_initialized;
 	device_topology(d, &topo);
 	device_settings(d, &cur);
 
@@ -524,11 +597,17 @@ static void restore(struct device *d)
 	if (marked) {
 		pa_plan_adopt(&topo, &cur, saved, &adopt);
 		for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
-			fresh.caps[i] &= ~mk.caps[i];
+			if (verdict == PA_MARKER_ADOPT)
+				fresh.caps[i] &= ~mk->caps[i];
+			else
+				fresh.caps[i] = 0;	/* nothing to go by */
 			if (!fresh.caps[i])
 				fresh.present &= ~(1u << i);
 		}
-		d->phantom_pending = mk.pending & topo.present;
+		/* 48 V still to come back, unless a lock holds its group */
+		if (verdict == PA_MARKER_ADOPT)
+			d->phantom_pending = mk->pending & topo.present &
+					     ~adopt.lock;
 	}
 	pa_plan_restore(&fresh, &cur, saved, d->policy, d->persistent, &rest);
 	/* merge: the adoption's locks and switch-offs, then the restore */
@@ -593,7 +672,7 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 	const struct usb_identity *id = card_identity(c);
 	struct device *d;
 	struct marker mk;
-	bool adopt;
+	enum pa_marker_verdict verdict;
 	_cleanup_free_ char *path = NULL;
 	int r;
 
@@ -606,9 +685,8 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 	d->driver = match->profile->driver;
 	pa_state_init(&d->state);
 
-	adopt = marker_read(d, &mk) == 0 && !strcmp(mk.syspath, id->card_syspath) &&
-		mk.usec == id->usec_initialized;
-	r = make_key(d, &mk, adopt);
+	verdict = marker_verdict(d, &mk);
+	r = make_key(d, &mk, verdict == PA_MARKER_ADOPT);
 	if (r < 0) {
 		log_error("card %d: no device key: %s", id->card_index,
 			  strerror(-r));
@@ -662,7 +740,7 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 		 d->name, d->usb_id, id->card_index, id->card_id,
 		 (unsigned)__builtin_popcount(match->present), d->driver);
 
-	restore(d);
+	restore(d, &mk, verdict);
 	manager_add_device(m, d);
 	d->exported = true;
 	device_schedule_save(d);
@@ -801,13 +879,15 @@ static struct device *op_device(struct manager *m, const struct pa_op *op,
 	return d;
 }
 
-static int method_get_levels(sd_bus_message *call, void *userdata,
-			     sd_bus_error *err)
+static int run_get_levels(struct manager *m, sd_bus_message *call,
+			  const struct pa_op *op, sd_bus_error *err)
 {
-	struct device *d = userdata;
+	struct device *d = op_device(m, op, err);
 	sd_bus_message *reply = NULL;
 	int r;
 
+	if (!d)
+		return -ENODEV;
 	r = sd_bus_message_new_method_return(call, &reply);
 	if (r < 0)
 		return r;
@@ -816,6 +896,18 @@ static int method_get_levels(sd_bus_message *call, void *userdata,
 		r = sd_bus_send(NULL, reply, NULL);
 	sd_bus_message_unref(reply);
 	return r;
+}
+
+/* a microphone's levels are private: authorized, the verdict remembered
+ * per caller (auth.c), so that a meter polling at 30 Hz asks polkit once */
+static int method_get_levels(sd_bus_message *call, void *userdata,
+			     sd_bus_error *err)
+{
+	struct device *d = userdata;
+	struct pa_op op = { .run = run_get_levels };
+
+	snprintf(op.path, sizeof(op.path), "%s", d->path);
+	return auth_check(d->m, call, PA_ACTION_MONITOR, false, &op, err);
 }
 
 static int run_set_policy(struct manager *m, sd_bus_message *call,

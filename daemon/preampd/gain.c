@@ -15,7 +15,7 @@ bool pa_gain_range_valid(const struct pa_gain_range *r)
 		return false;
 	if (r->raw_min == r->raw_max)
 		return fabs(r->db_max - r->db_min) < DB_EPSILON;
-	return r->db_min < r->db_max;
+	return r->db_min < r->db_max && pa_gain_step(r) >= PA_GAIN_STEP_MIN;
 }
 
 double pa_gain_step(const struct pa_gain_range *r)

@@ -14,7 +14,15 @@ struct pa_gain_range {
 	double db_min, db_max;	/* dB at raw_min and raw_max */
 };
 
-/* raw_min <= raw_max, db_min <= db_max, both finite, equal only together */
+/*
+ * The finest gain step preampd takes from a device or a profile: UAC2's
+ * unit is 1/256 dB, so nothing real is finer, and a step of 1e-300 dB
+ * would make every dB-to-step division overflow.
+ */
+#define PA_GAIN_STEP_MIN 0.001
+
+/* raw_min <= raw_max, db_min <= db_max, both finite, equal only together;
+ * a step of at least PA_GAIN_STEP_MIN */
 bool pa_gain_range_valid(const struct pa_gain_range *r);
 /* dB per raw step; 0 for a control with one value */
 double pa_gain_step(const struct pa_gain_range *r);

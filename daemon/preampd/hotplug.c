@@ -16,6 +16,14 @@
 #include "preampd.h"
 #include "util.h"
 
+#define RECEIVE_BUFFER (4 * 1024 * 1024)
+
+static bool initialized(struct udev_device *dev);
+static void card_appeared(struct hotplug *h, struct udev_device *dev,
+			  bool at_start);
+static void forget_card(struct hotplug *h, const char *syspath,
+			const char *sysname);
+
 struct hotplug {
 	struct manager *m;
 	struct udev *udev;
@@ -85,6 +93,9 @@ static int identify(struct udev_device *dev, struct usb_identity *id)
 		 udev_device_get_syspath(usb));
 	snprintf(id->card_syspath, sizeof(id->card_syspath), "%s", syspath);
 
+	/* the whole string: two serials that differ only at its end are
+	 * two devices (a longer one than the kernel gives is cut, and the
+	 * device key still hashes what was read) */
 	v = udev_device_get_sysattr_value(usb, "serial");
 	if (v) {
 		id->serial_len = strnlen(v, sizeof(id->serial) - 1);
@@ -111,7 +122,8 @@ static int identify(struct udev_device *dev, struct usb_identity *id)
 	return 0;
 }
 
-static void card_appeared(struct hotplug *h, struct udev_device *dev)
+static void card_appeared(struct hotplug *h, struct udev_device *dev,
+			  bool at_start)
 {
 	struct manager *m = h->m;
 	struct usb_identity id;
@@ -119,6 +131,7 @@ static void card_appeared(struct hotplug *h, struct udev_device *dev)
 	int r;
 
 	r = identify(dev, &id);
+	id.coldplug = at_start;
 	if (r == -ENODEV)
 		return;	/* not a USB card */
 	if (r < 0) {
@@ -141,19 +154,25 @@ static void card_appeared(struct hotplug *h, struct udev_device *dev)
 	m->cards[m->n_cards++] = c;
 }
 
-static void card_removed(struct hotplug *h, struct udev_device *dev)
+/* this plug-in of the card is over: its device and restore marker go */
+static void forget_card(struct hotplug *h, const char *syspath,
+			const char *sysname)
 {
 	struct manager *m = h->m;
-	const char *sysname = udev_device_get_sysname(dev);
-	struct card *c = find_card(m, udev_device_get_syspath(dev));
+	struct card *c = find_card(m, syspath);
 	char marker[64];
 
 	if (c)
 		drop_card(m, c);
-	/* this plug-in is over: its restore marker goes with it */
 	snprintf(marker, sizeof(marker), "%s.instance", sysname);
 	if (m->runtime_dirfd >= 0 && !strncmp(sysname, "card", 4))
 		unlinkat(m->runtime_dirfd, marker, 0);
+}
+
+static void card_removed(struct hotplug *h, struct udev_device *dev)
+{
+	forget_card(h, udev_device_get_syspath(dev),
+		    udev_device_get_sysname(dev));
 }
 
 static bool is_card(struct udev_device *dev)
@@ -170,6 +189,92 @@ static bool initialized(struct udev_device *dev)
 	return v && !strcmp(v, "1");
 }
 
+/* The sound cards udev has set up now, as a list of syspaths; NULL when
+ * udev cannot be asked. */
+static struct udev_enumerate *enumerate(struct hotplug *h)
+{
+	struct udev_enumerate *e = udev_enumerate_new(h->udev);
+
+	if (!e)
+		return NULL;
+	udev_enumerate_add_match_subsystem(e, "sound");
+	udev_enumerate_add_match_sysname(e, "card[0-9]*");
+	if (udev_enumerate_scan_devices(e) < 0) {
+		udev_enumerate_unref(e);
+		return NULL;
+	}
+	return e;
+}
+
+static bool listed(struct udev_enumerate *e, const char *syspath)
+{
+	struct udev_list_entry *l;
+
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
+		if (!strcmp(udev_list_entry_get_name(l), syspath))
+			return true;
+	return false;
+}
+
+/* Takes every card of the list that udev has set up; one udev has not
+ * finished with comes as an event. */
+static void take_listed(struct hotplug *h, struct udev_enumerate *e,
+			bool at_start)
+{
+	struct udev_list_entry *l;
+
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
+		struct udev_device *dev = udev_device_new_from_syspath(
+			h->udev, udev_list_entry_get_name(l));
+
+		if (!dev)
+			continue;
+		if (udev_device_get_is_initialized(dev) > 0 && initialized(dev))
+			card_appeared(h, dev, at_start);
+		udev_device_unref(dev);
+	}
+}
+
+/* After lost events: cards that are gone go, cards that came (or came
+ * again: a new initialization time) are taken as plugged in. */
+static void resync(struct hotplug *h)
+{
+	struct manager *m = h->m;
+	struct udev_enumerate *e = enumerate(h);
+
+	if (!e)
+		return;
+	for (size_t i = m->n_cards; i-- > 0;) {
+		struct card *c = m->cards[i];
+		char syspath[sizeof(card_identity(c)->card_syspath)];
+		struct udev_device *dev;
+
+		snprintf(syspath, sizeof(syspath), "%s",
+			 card_identity(c)->card_syspath);
+		if (listed(e, syspath))
+			continue;
+		dev = udev_device_new_from_syspath(h->udev, syspath);
+		if (dev) {
+			udev_device_unref(dev);
+			continue;	/* still there, between events */
+		}
+		log_info("%s: removed while events were lost", syspath);
+		forget_card(h, syspath, strrchr(syspath, '/') + 1);
+	}
+	take_listed(h, e, false);
+	udev_enumerate_unref(e);
+}
+
+static void coldplug(struct hotplug *h)
+{
+	struct udev_enumerate *e = enumerate(h);
+
+	if (!e)
+		return;
+	take_listed(h, e, true);
+	udev_enumerate_unref(e);
+}
+
 static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct hotplug *h = userdata;
@@ -179,45 +284,24 @@ static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	(void)s;
 	(void)fd;
 	(void)revents;
-	while ((dev = udev_monitor_receive_device(h->mon))) {
+	for (errno = 0; (dev = udev_monitor_receive_device(h->mon)); errno = 0) {
 		action = udev_device_get_action(dev);
 		if (is_card(dev) && action) {
 			if (!strcmp(action, "remove"))
 				card_removed(h, dev);
 			else if ((!strcmp(action, "change") ||
 				  !strcmp(action, "add")) && initialized(dev))
-				card_appeared(h, dev);
+				card_appeared(h, dev, false);
 		}
 		udev_device_unref(dev);
 	}
+	if (errno == ENOBUFS) {
+		/* the kernel dropped events (a burst): a remove among them
+		 * would leave a card behind, an add a card unseen */
+		log_warning("udev events were lost (the receive buffer overflowed): looking at every card again");
+		resync(h);
+	}
 	return 0;
-}
-
-static void coldplug(struct hotplug *h)
-{
-	struct udev_enumerate *e = udev_enumerate_new(h->udev);
-	struct udev_list_entry *l;
-
-	if (!e)
-		return;
-	udev_enumerate_add_match_subsystem(e, "sound");
-	udev_enumerate_add_match_sysname(e, "card[0-9]*");
-	if (udev_enumerate_scan_devices(e) < 0) {
-		udev_enumerate_unref(e);
-		return;
-	}
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
-		struct udev_device *dev = udev_device_new_from_syspath(
-			h->udev, udev_list_entry_get_name(l));
-
-		if (!dev)
-			continue;
-		/* one udev has not finished with comes as an event */
-		if (udev_device_get_is_initialized(dev) > 0 && initialized(dev))
-			card_appeared(h, dev);
-		udev_device_unref(dev);
-	}
-	udev_enumerate_unref(e);
 }
 
 int hotplug_start(struct manager *m, struct hotplug **out)
@@ -241,6 +325,12 @@ int hotplug_start(struct manager *m, struct hotplug **out)
 	}
 	r = udev_monitor_filter_add_match_subsystem_devtype(h->mon, "sound",
 							    NULL);
+	/* a burst (a hub with several interfaces, udevadm trigger) must not
+	 * overflow it; without CAP_NET_ADMIN the kernel caps the size at
+	 * net.core.rmem_max, and an overflow is recovered (resync()) */
+	if (r >= 0 && udev_monitor_set_receive_buffer_size(h->mon,
+							   RECEIVE_BUFFER) < 0)
+		log_debug("udev monitor: the receive buffer keeps its size");
 	if (r >= 0)
 		r = udev_monitor_enable_receiving(h->mon);
 	if (r >= 0)

@@ -16,6 +16,11 @@
 #include "util.h"
 
 #define CLIP_MIN_INTERVAL_USEC (250 * 1000)	/* at most 4 per second */
+/* PropertiesChanged of the live values: at most 20 per second per input,
+ * so that a flapping control (a bad contact, a script) cannot flood the
+ * bus; what changes meanwhile goes out at the end of the 50 ms, with the
+ * values as they are then: the last value is always announced */
+#define PROPS_MIN_INTERVAL_USEC (50 * 1000)
 
 struct input {
 	struct device *d;
@@ -29,6 +34,10 @@ struct input {
 	long clip_count;
 	uint64_t clip_last;
 	sd_event_source *clip_timer;
+	/* PropertiesChanged: what waits for the end of the interval */
+	uint32_t props_due;		/* bits of props[] */
+	uint64_t props_last;
+	sd_event_source *props_timer;
 	struct autogain *ag;
 };
 
@@ -125,12 +134,65 @@ static void clip_counted(struct input *in)
 			  on_clip_timer, in);
 }
 
+/* the live values input_refresh() announces, as bits of props_due */
+static const char *const props[] = {
+	"Gain", "Phantom", "Pad", "Phase", "HighPass", "Air", "Level",
+};
+#define PROP_GAIN	(1u << 0)
+#define PROP_PHANTOM	(1u << 1)
+#define PROP_SWITCH(sw)	(1u << (2 + (sw)))
+#define PROP_LEVEL	(1u << 6)
+
+static void props_emit(struct input *in)
+{
+	struct manager *m = device_manager(in->d);
+	const char *names[PA_ARRAY_SIZE(props) + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < PA_ARRAY_SIZE(props); i++)
+		if (in->props_due & (1u << i))
+			names[n++] = props[i];
+	names[n] = NULL;
+	in->props_due = 0;
+	sd_event_now(m->event, CLOCK_MONOTONIC, &in->props_last);
+	if (n && manager_device_by_path(m, device_path(in->d)))
+		sd_bus_emit_properties_changed_strv(m->bus, in->path,
+						    PA_INPUT_IFACE,
+						    (char **)names);
+}
+
+static int on_props_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct input *in = userdata;
+
+	(void)s;
+	(void)usec;
+	in->props_timer = sd_event_source_unref(in->props_timer);
+	props_emit(in);
+	return 0;
+}
+
+static void props_changed(struct input *in, uint32_t mask)
+{
+	struct manager *m = device_manager(in->d);
+	uint64_t now = 0;
+
+	in->props_due |= mask;
+	if (in->props_timer)
+		return;		/* goes out when it fires */
+	sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+	if (!in->props_last || now >= in->props_last + PROPS_MIN_INTERVAL_USEC ||
+	    sd_event_add_time(m->event, &in->props_timer, CLOCK_MONOTONIC,
+			      in->props_last + PROPS_MIN_INTERVAL_USEC, 0,
+			      on_props_timer, in) < 0)
+		props_emit(in);
+}
+
 bool input_refresh(struct input *in, int elem)
 {
 	struct card *c = card_of(in);
 	const struct pa_input_map *map = in->map;
-	const char *changed[12];
-	size_t n = 0;
+	uint32_t changed = 0;
 	bool saved_changed = false;
 	long v;
 
@@ -146,7 +208,7 @@ bool input_refresh(struct input *in, int elem)
 			in->live.gain_db = db;
 			in->live.fields |= PA_F_GAIN;
 			if (was) {
-				changed[n++] = "Gain";
+				changed |= PROP_GAIN;
 				autogain_gain_moved(in);
 			}
 			saved_changed = true;
@@ -158,7 +220,7 @@ bool input_refresh(struct input *in, int elem)
 		      map->ref[PA_FN_PHANTOM].channel, &v) == 0) {
 		if (!(in->live.fields & PA_F_PHANTOM) || in->live.phantom != (v != 0)) {
 			if (in->live.fields & PA_F_PHANTOM)
-				changed[n++] = "Phantom";
+				changed |= PROP_PHANTOM;
 			in->live.phantom = v != 0;
 			in->live.fields |= PA_F_PHANTOM;
 			saved_changed = true;
@@ -176,7 +238,7 @@ bool input_refresh(struct input *in, int elem)
 		if ((in->live.fields & f) && in->live.sw[sw] == on)
 			continue;
 		if (in->live.fields & f)
-			changed[n++] = switch_props[sw];
+			changed |= PROP_SWITCH(sw);
 		in->live.sw[sw] = on;
 		in->live.fields |= f;
 		saved_changed = true;
@@ -191,7 +253,7 @@ bool input_refresh(struct input *in, int elem)
 
 		if (!(in->live.fields & PA_F_LEVEL) || in->live.level != l) {
 			if (in->live.fields & PA_F_LEVEL)
-				changed[n++] = "Level";
+				changed |= PROP_LEVEL;
 			in->live.level = l;
 			in->live.fields |= PA_F_LEVEL;
 			saved_changed = true;
@@ -208,12 +270,8 @@ bool input_refresh(struct input *in, int elem)
 		if (moved)
 			clip_counted(in);
 	}
-	changed[n] = NULL;
-	if (n && manager_device_by_path(device_manager(in->d),
-					device_path(in->d)))
-		sd_bus_emit_properties_changed_strv(device_manager(in->d)->bus,
-						    in->path, PA_INPUT_IFACE,
-						    (char **)changed);
+	if (changed)
+		props_changed(in, changed);
 	return saved_changed;
 }
 
@@ -309,6 +367,7 @@ void input_free(struct input *in)
 	if (!in)
 		return;
 	sd_event_source_disable_unref(in->clip_timer);
+	sd_event_source_disable_unref(in->props_timer);
 	autogain_free(in->ag);
 	free(in);
 }
@@ -662,7 +721,8 @@ static int method_set_lock(sd_bus_message *call, void *userdata,
 		return not_supported(err, "48 V phantom power");
 	op.b = locked;
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
-	return auth_check(device_manager(in->d), call, PA_ACTION_SET_PHANTOM,
+	/* unlocking takes a ribbon microphone's protection off */
+	return auth_check(device_manager(in->d), call, pa_action_of_lock(locked),
 			  interactive, &op, err);
 }
 

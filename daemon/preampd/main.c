@@ -17,6 +17,7 @@
 
 #include "preampd-paths.h"
 #include "preampd.h"
+#include "saver.h"
 #include "util.h"
 
 #define PROFILE_FILE_MAX (256 * 1024)
@@ -139,6 +140,19 @@ static int open_dir(const char *path, bool create)
 	return fd < 0 ? -errno : fd;
 }
 
+/* what a save that was killed half-way left */
+static void remove_stale_tmp(int dirfd, const char *path)
+{
+	int n = pa_remove_stale_tmp(dirfd);
+
+	if (n > 0)
+		log_notice("%s: removed %d temporary file(s) of an interrupted save",
+			   path, n);
+	else if (n < 0)
+		log_warning("%s: cannot look for temporary files: %s", path,
+			    strerror(-n));
+}
+
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 		     void *userdata)
 {
@@ -215,10 +229,14 @@ int main(int argc, char **argv)
 	if (m->state_dirfd < 0)
 		log_error("state directory %s: %s: settings will not be kept",
 			  cfg.state_dir, strerror(-m->state_dirfd));
+	else
+		remove_stale_tmp(m->state_dirfd, cfg.state_dir);
 	m->runtime_dirfd = open_dir(cfg.runtime_dir, true);
 	if (m->runtime_dirfd < 0)
-		log_error("runtime directory %s: %s: a restart will restore again",
+		log_error("runtime directory %s: %s: the cards present now are adopted as they are",
 			  cfg.runtime_dir, strerror(-m->runtime_dirfd));
+	else
+		remove_stale_tmp(m->runtime_dirfd, cfg.runtime_dir);
 
 	r = sd_event_default(&m->event);
 	if (r < 0)
@@ -232,6 +250,14 @@ int main(int argc, char **argv)
 		r = sd_event_add_signal(m->event, NULL, SIGINT, on_signal, m);
 	if (r < 0)
 		goto fail;
+	/* after the signals are blocked: the thread inherits the mask */
+	if (m->state_dirfd >= 0) {
+		r = saver_new(m->event, m->state_dirfd, device_state_written, m,
+			      &m->saver);
+		if (r < 0)
+			log_warning("no thread for saving (%s): state files are written on the loop",
+				    strerror(-r));
+	}
 
 	r = sd_bus_open_system(&m->bus);
 	if (r < 0) {
@@ -241,6 +267,8 @@ int main(int argc, char **argv)
 	r = sd_bus_attach_event(m->bus, m->event, 0);
 	if (r >= 0)
 		r = sd_bus_set_exit_on_disconnect(m->bus, true);
+	if (r >= 0)
+		r = auth_new(m, &m->auth);
 	if (r >= 0)
 		r = manager_start_bus(m);
 	if (r < 0)
@@ -264,6 +292,7 @@ int main(int argc, char **argv)
 	r = sd_event_loop(m->event);
 	m->exiting = true;
 	manager_flush(m);
+	saver_drain(m->saver);	/* every state file on the disk */
 	manager_free(m);
 	return r < 0 ? 1 : 0;
 

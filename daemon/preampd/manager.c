@@ -13,6 +13,7 @@
 
 #include "preampd-paths.h"
 #include "preampd.h"
+#include "saver.h"
 #include "util.h"
 
 void pa_log(int prio, const char *fmt, ...)
@@ -292,8 +293,12 @@ void manager_free(struct manager *m)
 		card_free(m->cards[i]);
 	free(m->cards);
 	free(m->devices);
-	auth_cancel_all(m);
 	write_wait_cancel_all(m);
+	/* after the devices' last saves, before their directory closes */
+	saver_free(m->saver);
+	m->saver = NULL;
+	auth_free(m->auth);
+	m->auth = NULL;
 	for (size_t i = 0; i < m->n_profiles; i++)
 		pa_profile_clear(&m->profiles[i]);
 	free(m->profiles);

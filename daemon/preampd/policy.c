@@ -323,3 +323,23 @@ void pa_preset_snapshot(const struct pa_topology *topo,
 			preset->in[i].fields &= ~PA_F_PHANTOM;
 	}
 }
+
+enum pa_marker_verdict pa_marker_decide(const struct pa_marker_case *c)
+{
+	if (!c->runtime_dir)
+		/* no markers at all: a card that an event announces is a
+		 * plug-in; one found at start may have been restored by the
+		 * preampd that ran before */
+		return c->at_start ? PA_MARKER_ADOPT_ALL : PA_MARKER_RESTORE;
+	if (c->marker == -ENOENT)
+		return PA_MARKER_RESTORE;
+	if (c->marker < 0)
+		return PA_MARKER_ADOPT_ALL;	/* damaged, unreadable */
+	if (!c->same_syspath)
+		return PA_MARKER_RESTORE;	/* another card had the number */
+	if (c->marker_usec && c->card_usec)
+		return c->marker_usec == c->card_usec ? PA_MARKER_ADOPT :
+							PA_MARKER_RESTORE;
+	/* without initialization times one plug-in looks like the next */
+	return PA_MARKER_ADOPT;
+}

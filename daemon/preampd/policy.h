@@ -6,7 +6,34 @@
 #ifndef PREAMPD_POLICY_H
 #define PREAMPD_POLICY_H
 
+#include <stdint.h>
+
 #include "settings.h"
+
+/*
+ * Restore or adopt: was the card restored at this plug-in already, by a
+ * preampd that has since restarted? Its restore marker (/run/preampd/
+ * cardN.instance) says so, with the plug-in's udev initialization time.
+ * Restoring a card that was restored already would undo what happened
+ * since (and switch 48 V off in the middle of a take), so where the
+ * marker cannot be trusted the card is adopted as it is.
+ */
+struct pa_marker_case {
+	bool at_start;		/* found at start, not announced by an event */
+	bool runtime_dir;	/* the runtime directory could be opened */
+	int marker;		/* reading it: 0, -ENOENT, or another error */
+	bool same_syspath;	/* the marker is of this card's sysfs device */
+	uint64_t marker_usec;	/* initialization time in the marker */
+	uint64_t card_usec;	/* of the card now; 0: udev did not say */
+};
+
+enum pa_marker_verdict {
+	PA_MARKER_RESTORE,	/* a plug-in no preampd has seen */
+	PA_MARKER_ADOPT,	/* restored at this plug-in: its marker holds */
+	PA_MARKER_ADOPT_ALL,	/* no trustworthy marker: adopt everything */
+};
+
+enum pa_marker_verdict pa_marker_decide(const struct pa_marker_case *c);
 
 /* One 48 V switch (a group) at plug-in. */
 struct pa_phantom_case {

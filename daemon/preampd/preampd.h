@@ -41,6 +41,7 @@
 #define PA_ERR_IO		PA_ERROR("IOError")
 
 #define PA_PATH_LEN 512
+#define PA_USB_STRING_MAX 381	/* the kernel's MAX_USB_STRING_SIZE - 1 */
 
 struct manager;
 struct card;
@@ -73,7 +74,8 @@ struct manager {
 	size_t n_cards;
 	struct device **devices;	/* exported, in plug-in order */
 	size_t n_devices;
-	struct auth_request *auth_pending;	/* waiting for polkit */
+	struct auth *auth;	/* authorization: callers, verdicts, polkit */
+	struct saver *saver;	/* state files, written off the loop */
 	struct write_wait *write_waits;		/* calls waiting for a late write */
 	bool exiting;
 };
@@ -95,7 +97,9 @@ struct input *manager_input_by_path(struct manager *m, const char *path);
 
 struct usb_identity {
 	uint16_t vid, pid;
-	char serial[256];	/* raw bytes from sysfs, NUL-terminated */
+	/* raw bytes from sysfs, NUL-terminated: the kernel's USB strings
+	 * are up to 126 UTF-16 units, 381 bytes of UTF-8 */
+	char serial[PA_USB_STRING_MAX + 1];
 	size_t serial_len;
 	char usb_path[256];	/* the USB device's ID_PATH (or sysname) */
 	char usb_syspath[256];	/* the USB device in sysfs */
@@ -103,6 +107,7 @@ struct usb_identity {
 	char card_syspath[256];
 	char card_sysname[32];
 	uint64_t usec_initialized;	/* of the card: this plug-in */
+	bool coldplug;		/* found at start, not announced by an event */
 	int card_index;
 	char card_id[64];
 };
@@ -177,6 +182,8 @@ void device_elem_changed(struct device *d, int elem, bool info);
 /* a setting changed: PropertiesChanged is the caller's; the save is here */
 void device_schedule_save(struct device *d);
 void device_flush(struct device *d);
+/* the saver's report (saver.h): a failed save leaves its device dirty */
+void device_state_written(void *manager, const char *name, int r);
 /* the 48 V topology and live settings, for the policy functions */
 void device_topology(const struct device *d, struct pa_topology *t);
 void device_settings(const struct device *d, struct pa_settings *s);
@@ -243,13 +250,17 @@ struct pa_op {
 	char s[PA_PRESET_NAME_MAX + 1];
 };
 
-/* Checks action for call's sender; returns 1 (the reply will come later)
- * or a negative errno. */
+/* Checks action for call's sender. Where the verdict is known already
+ * (polkit's plain yes remembered, or no polkit and the caller's
+ * credentials known) op runs at once and its result is returned;
+ * otherwise 1 (the reply will come later) or a negative errno. */
 int auth_check(struct manager *m, sd_bus_message *call, enum pa_action action,
 	       bool interactive, const struct pa_op *op, sd_bus_error *err);
 
-/* drops every request still waiting (at exit) */
-void auth_cancel_all(struct manager *m);
+/* watches polkit on m->bus; auth_free drops every request still waiting */
+struct auth;
+int auth_new(struct manager *m, struct auth **out);
+void auth_free(struct auth *auth);
 
 /* errno of a card operation as a D-Bus error with a sentence */
 int pa_bus_error_from_errno(sd_bus_error *err, int r, const char *what);

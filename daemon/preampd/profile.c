@@ -148,7 +148,8 @@ static int parse_scale(const char *v, struct pa_scale *sc)
 		sc->kind = PA_SCALE_USBMIXER;
 	} else if (n == 3 && !strcmp(kind, "linear")) {
 		if (pa_parse_double(a, &sc->a) < 0 ||
-		    pa_parse_double(b, &sc->b) < 0 || sc->b <= 0 ||
+		    pa_parse_double(b, &sc->b) < 0 ||
+		    sc->b < PA_GAIN_STEP_MIN ||
 		    fabs(sc->a) > 1000 || sc->b > 100)
 			return -EINVAL;
 		sc->kind = PA_SCALE_LINEAR;

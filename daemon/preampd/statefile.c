@@ -433,19 +433,49 @@ int pa_state_load(int dirfd, const char *key, struct pa_state *st, char *err,
 	return pa_state_parse(text, len, st, err, errlen);
 }
 
+int pa_state_file_name(const char *key, char *out, size_t n)
+{
+	return file_name(key, PA_STATE_SUFFIX, out, n);
+}
+
+/* rename without replacing: renameat2's RENAME_NOREPLACE, or a hard link
+ * where the file system has no such rename */
+static int rename_noreplace(int dirfd, const char *from, const char *to)
+{
+	if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (linkat(dirfd, from, dirfd, to, 0) < 0)
+		return -errno;
+	unlinkat(dirfd, from, 0);
+	return 0;
+}
+
 int pa_state_keep_aside(int dirfd, const char *key)
 {
 	char from[PA_KEY_MAX + 32], to[PA_KEY_MAX + 32];
 	int r;
 
 	r = file_name(key, PA_STATE_SUFFIX, from, sizeof(from));
-	if (r == 0)
-		r = file_name(key, PA_STATE_ASIDE_SUFFIX, to, sizeof(to));
 	if (r < 0)
 		return r;
-	if (renameat(dirfd, from, dirfd, to) < 0)
-		return -errno;
-	return 0;
+	for (int i = 1; i <= PA_STATE_ASIDE_MAX; i++) {
+		char suffix[32];
+
+		if (i == 1)
+			snprintf(suffix, sizeof(suffix), PA_STATE_ASIDE_SUFFIX);
+		else
+			snprintf(suffix, sizeof(suffix),
+				 PA_STATE_ASIDE_SUFFIX "-%d", i);
+		r = file_name(key, suffix, to, sizeof(to));
+		if (r < 0)
+			return r;
+		r = rename_noreplace(dirfd, from, to);
+		if (r != -EEXIST)
+			return r;
+	}
+	return -EEXIST;
 }
 
 int pa_state_save(int dirfd, const char *key, const struct pa_state *st)
@@ -460,7 +490,7 @@ int pa_state_save(int dirfd, const char *key, const struct pa_state *st)
 		return r;
 	r = pa_state_format(st, key, &text, &len);
 	if (r == 0)
-		r = pa_write_file_atomic(dirfd, fn, text, len, 0644, true);
+		r = pa_write_file_atomic(dirfd, fn, text, len, PA_STATE_MODE, true);
 	free(text);
 	return r;
 }

@@ -22,6 +22,8 @@
 #define PA_STATE_NAME_MAX 65	/* 64 bytes: escaped, a line still fits */
 #define PA_STATE_SUFFIX ".state"
 #define PA_STATE_ASIDE_SUFFIX ".state.corrupt"
+#define PA_STATE_ASIDE_MAX 10	/* .state.corrupt, then -2 to -10 */
+#define PA_STATE_MODE 0600	/* the unit's UMask=0077, whatever the umask */
 
 struct pa_preset {
 	char name[PA_PRESET_NAME_MAX + 1];
@@ -55,11 +57,17 @@ int pa_state_format(const struct pa_state *st, const char *key,
 int pa_state_load(int dirfd, const char *key, struct pa_state *st, char *err,
 		  size_t errlen);
 
-/* Renames an unusable dirfd/<key>.state to <key>.state.corrupt. */
+/* Renames an unusable dirfd/<key>.state to <key>.state.corrupt, or to
+ * the first of <key>.state.corrupt-2 .. -10 that does not exist: a file
+ * kept aside is never replaced (-EEXIST when all ten are there). */
 int pa_state_keep_aside(int dirfd, const char *key);
 
 /* Writes dirfd/<key>.state atomically and durably. */
 int pa_state_save(int dirfd, const char *key, const struct pa_state *st);
+
+/* The file name of key's state file ("<key>.state"); -EINVAL for a key
+ * that is not a safe file name. */
+int pa_state_file_name(const char *key, char *out, size_t n);
 
 void pa_state_init(struct pa_state *st);
 void pa_state_free(struct pa_state *st);

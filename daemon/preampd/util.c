@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <strings.h>
 #include <sys/stat.h>
 
@@ -260,3 +262,45 @@ int pa_write_file_atomic(int dirfd, const char *name, const char *data,
 	return 0;
 }
 
+/* ".NAME.tmp-PID": the PID, or 0 when name is not such a file */
+static long tmp_owner(const char *name)
+{
+	const char *t = strstr(name, ".tmp-");
+	unsigned long pid;
+
+	if (name[0] != '.' || !t || t == name + 1)
+		return 0;
+	while (strstr(t + 1, ".tmp-"))
+		t = strstr(t + 1, ".tmp-");
+	if (pa_parse_uint(t + 5, 1, 0x7fffffff, &pid) < 0)
+		return 0;
+	return (long)pid;
+}
+
+int pa_remove_stale_tmp(int dirfd)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd, n = 0;
+
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((e = readdir(d))) {
+		long pid = tmp_owner(e->d_name);
+
+		/* a process that still runs may be writing it */
+		if (pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}

@@ -73,4 +73,11 @@ int pa_read_file_at(int dirfd, const char *name, size_t max, char **out,
 int pa_write_file_atomic(int dirfd, const char *name, const char *data,
 			 size_t len, mode_t mode, bool durable);
 
+/*
+ * Removes what pa_write_file_atomic() leaves when its process dies in the
+ * middle (".NAME.tmp-PID" of a PID that no longer runs). Returns how many
+ * files went, or a negative errno.
+ */
+int pa_remove_stale_tmp(int dirfd);
+
 #endif

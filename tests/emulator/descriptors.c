@@ -338,7 +338,7 @@ static int build_config(struct emu_usb_desc *u)
 
 static void copy_string(char *dst, const char *src)
 {
-	size_t n = strnlen(src, EMU_NAME_LEN - 1);
+	size_t n = strnlen(src, EMU_SERIAL_LEN - 1);
 
 	memcpy(dst, src, n);
 	dst[n] = '\0';

@@ -65,7 +65,7 @@ struct emu_usb_desc {
 	uint8_t device[EMU_DEVICE_DESC_LEN];
 	uint8_t config[EMU_CONFIG_DESC_MAX];
 	size_t config_len;
-	char strings[EMU_NUM_STRINGS][EMU_NAME_LEN];
+	char strings[EMU_NUM_STRINGS][EMU_SERIAL_LEN];
 };
 
 /*

@@ -21,6 +21,9 @@
 #include "audio.h"
 
 #define EMU_NAME_LEN 64
+/* a serial as long as a USB string can be: 126 UTF-16 units, up to 381
+ * bytes of UTF-8 (a device-key test needs serials that differ at the end) */
+#define EMU_SERIAL_LEN 382
 
 /* One input as the model file describes it. */
 struct emu_input_desc {
@@ -39,7 +42,7 @@ struct emu_input_desc {
 struct emu_desc {
 	char name[EMU_NAME_LEN];	/* USB product string */
 	char manufacturer[EMU_NAME_LEN];
-	char serial[EMU_NAME_LEN];
+	char serial[EMU_SERIAL_LEN];
 	uint16_t vendor_id;
 	uint16_t product_id;
 	uint16_t bcd_device;

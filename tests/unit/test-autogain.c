@@ -885,6 +885,10 @@ static void test_bad_parameters(void **state)
 		{ "step 0", { -4, 1000, -10, 60, 0, 0, false, 0, false, 50, 0 } },
 		{ "step -1", { -4, 1000, -10, 60, -1, 0, false, 0, false, 50, 0 } },
 		{ "step off the range", { -4, 1000, -10, 60, 0.3, 0, false, 0, false, 50, 0 } },
+		/* a grid of 100 steps of 1e-300 dB: every division by the step
+		 * would leave the range of long */
+		{ "step 1e-300", { -4, 1000, 0, 1e-298, 1e-300, 0, false, 0, false, 50, 0 } },
+		{ "step NaN", { -4, 1000, -10, 60, NAN, 0, false, 0, false, 50, 0 } },
 		{ "gain inf", { -4, 1000, -10, 60, 0.5, INFINITY, false, 0, false, 50, 0 } },
 		{ "min -inf", { -4, 1000, -INFINITY, 60, 0.5, 0, false, 0, false, 50, 0 } },
 		{ "range 1000 dB", { -4, 1000, -500, 500, 0.5, 0, false, 0, false, 50, 0 } },

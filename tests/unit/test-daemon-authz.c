@@ -34,8 +34,9 @@ static void every_method_has_the_spec_action(void **state)
 		{ DEV, "SavePreset", "org.preampd.preamp1.manage" },
 		{ DEV, "ApplyPreset", "org.preampd.preamp1.manage" },
 		{ DEV, "DeletePreset", "org.preampd.preamp1.manage" },
-		/* reading is open to everybody */
-		{ DEV, "GetLevels", NULL },
+		/* a microphone's levels are private (spec revision 2) */
+		{ DEV, "GetLevels", "org.preampd.preamp1.monitor" },
+		/* reading properties is open to everybody */
 		{ MGR, "GetDeviceByCard", NULL },
 		{ IN, "Nonsense", NULL },
 		{ DEV, "SetGain", NULL },	/* right member, wrong interface */
@@ -51,6 +52,41 @@ static void every_method_has_the_spec_action(void **state)
 		else
 			assert_string_equal(a, v[i].action);
 	}
+}
+
+/* Locking 48 V is set-phantom; taking a ribbon microphone's protection
+ * off is its own action, auth_admin_keep by default. */
+static void unlocking_48v_is_its_own_action(void **state)
+{
+	(void)state;
+	assert_string_equal(pa_action_id(pa_action_of_lock(true)),
+			    "org.preampd.preamp1.set-phantom");
+	assert_string_equal(pa_action_id(pa_action_of_lock(false)),
+			    "org.preampd.preamp1.unlock-phantom");
+	assert_int_equal(pa_action_of_method(IN, "SetPhantomLock"),
+			 pa_action_of_lock(true));
+	/* every action has an id, and the ids differ */
+	for (int a = 0; a < PA_ACTION_COUNT; a++) {
+		assert_non_null(pa_action_id(a));
+		for (int b = 0; b < a; b++)
+			assert_string_not_equal(pa_action_id(a), pa_action_id(b));
+	}
+	assert_null(pa_action_id(PA_ACTION_COUNT));
+	assert_null(pa_action_id(PA_ACTION_NONE));
+}
+
+/* Only a plain yes is remembered: a challenge, a no, and any answer with
+ * details (a temporary authorization, a yes after a password) are asked
+ * again at the next call. */
+static void only_a_plain_yes_is_cached(void **state)
+{
+	(void)state;
+	assert_true(pa_verdict_cacheable(true, false, 0));
+	assert_false(pa_verdict_cacheable(true, false, 1));
+	assert_false(pa_verdict_cacheable(true, true, 0));
+	assert_false(pa_verdict_cacheable(false, false, 0));
+	assert_false(pa_verdict_cacheable(false, true, 0));
+	assert_false(pa_verdict_cacheable(false, false, 2));
 }
 
 static void a_polkit_answer_is_obeyed(void **state)
@@ -119,6 +155,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_method_has_the_spec_action),
+		cmocka_unit_test(unlocking_48v_is_its_own_action),
+		cmocka_unit_test(only_a_plain_yes_is_cached),
 		cmocka_unit_test(a_polkit_answer_is_obeyed),
 		cmocka_unit_test(only_a_missing_authority_falls_back),
 		cmocka_unit_test(the_fallback_allows_root_and_the_group),

@@ -143,6 +143,10 @@ static void ranges_are_checked(void **state)
 		{ { 0, 10, 5, 5 }, false },
 		{ { 0, 10, NAN, 5 }, false },
 		{ { 0, 10, 0, INFINITY }, false },
+		/* a step finer than any device's: 1e-300 dB, 1e-4 dB */
+		{ { 0, 100, 0, 1e-298 }, false },
+		{ { 0, 100000, 0, 10 }, false },
+		{ { 0, 256, 0, 1 }, true },	/* UAC2's 1/256 dB */
 	};
 
 	(void)state;

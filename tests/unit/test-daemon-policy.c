@@ -271,6 +271,40 @@ static void a_restarted_daemon_changes_nothing(void **state)
 	assert_false(p.write.in[0].fields & PA_F_PHANTOM);
 }
 
+/* A restart restores only when its marker proves a new plug-in; a marker
+ * that cannot be trusted, or none where there should be one, adopts. */
+static void an_untrusted_restore_marker_adopts(void **state)
+{
+	static const struct {
+		struct pa_marker_case c;
+		enum pa_marker_verdict v;
+	} v[] = {
+		/* at_start, runtime_dir, marker, same_syspath, marker_usec, card_usec */
+		{ { true, true, 0, true, 100, 100 }, PA_MARKER_ADOPT },
+		{ { false, true, 0, true, 100, 100 }, PA_MARKER_ADOPT },
+		{ { true, true, 0, true, 100, 200 }, PA_MARKER_RESTORE },
+		{ { true, true, -ENOENT, false, 0, 200 }, PA_MARKER_RESTORE },
+		{ { false, true, -ENOENT, false, 0, 0 }, PA_MARKER_RESTORE },
+		{ { true, true, 0, false, 100, 100 }, PA_MARKER_RESTORE },
+		/* initialization time 0, in the marker or from udev */
+		{ { true, true, 0, true, 0, 200 }, PA_MARKER_ADOPT },
+		{ { true, true, 0, true, 100, 0 }, PA_MARKER_ADOPT },
+		{ { true, true, 0, true, 0, 0 }, PA_MARKER_ADOPT },
+		/* a damaged or unreadable marker */
+		{ { true, true, -EBADMSG, false, 0, 200 }, PA_MARKER_ADOPT_ALL },
+		{ { false, true, -EACCES, false, 0, 200 }, PA_MARKER_ADOPT_ALL },
+		/* no runtime directory: a restart cannot know */
+		{ { true, false, -ENOENT, false, 0, 200 }, PA_MARKER_ADOPT_ALL },
+		{ { false, false, -ENOENT, false, 0, 200 }, PA_MARKER_RESTORE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < PA_ARRAY_SIZE(v); i++)
+		if (pa_marker_decide(&v[i].c) != v[i].v)
+			fail_msg("case %zu: %d, not %d", i,
+				 pa_marker_decide(&v[i].c), v[i].v);
+}
+
 static void presets_touch_48v_only_under_restore(void **state)
 {
 	struct pa_topology t;
@@ -383,6 +417,7 @@ int main(void)
 		cmocka_unit_test(a_locked_input_holds_its_whole_group_off),
 		cmocka_unit_test(without_a_state_file_only_the_policy_acts),
 		cmocka_unit_test(a_restarted_daemon_changes_nothing),
+		cmocka_unit_test(an_untrusted_restore_marker_adopts),
 		cmocka_unit_test(presets_touch_48v_only_under_restore),
 		cmocka_unit_test(a_preset_keeps_48v_only_under_restore),
 		cmocka_unit_test(set_phantom_is_refused_on_a_locked_group),

@@ -627,6 +627,8 @@ static void bad_profile_files_are_refused(void **state)
 		{ "[profile]\ndriver = x\nusb_id = 12345\n[controls]\ngain = G\n", "usb_id" },
 		{ "[profile]\ndriver = x\n[controls]\ngain = G\ngain_scale = linear 0 0\n", "gain_scale" },
 		{ "[profile]\ndriver = x\n[controls]\ngain = G\ngain_scale = linear nan 1\n", "gain_scale" },
+		{ "[profile]\ndriver = x\n[controls]\ngain = G\ngain_scale = linear 0 1e-300\n", "gain_scale" },
+		{ "[profile]\ndriver = x\n[input 2]\ngain = G\ngain_scale = linear 0 0.0009\n", "gain_scale" },
 		{ "[profile]\ndriver = x\n[controls]\ngain = G\ngain_scale = db\n", "gain_scale" },
 		{ "[profile]\ndriver = x\n[controls]\ngain = G\nlabel = a\x01z\n", "bad label" },
 		{ "[profile]\ndriver = \xff\n[controls]\ngain = G\n", "bad driver" },

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -435,7 +436,8 @@ static void saving_is_atomic_and_loads_back(void **state)
 	assert_int_equal(count_files(), 1);	/* no temporary left */
 	snprintf(path, sizeof(path), "%s/" KEY ".state", tmpdir);
 	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0644);
+	/* private to preampd, whatever its umask */
+	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_int_equal(pa_state_load(dfd, KEY, &b, err, sizeof(err)), 0);
 	assert_state_equal(&a, &b);
 	pa_state_free(&b);
@@ -467,6 +469,37 @@ static void a_damaged_file_is_kept_aside(void **state)
 	assert_int_equal(access(aside, F_OK), 0);
 	assert_int_equal(pa_state_load(dfd, KEY, &b, err, sizeof(err)), -ENOENT);
 
+	/* damaged again: the first one kept stays as it was */
+	f = fopen(path, "w");
+	fputs("second damaged file", f);
+	fclose(f);
+	assert_int_equal(pa_state_keep_aside(dfd, KEY), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(count_files(), 2);
+	f = fopen(aside, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(err, sizeof(err), f));
+	fclose(f);
+	assert_string_equal(err, "[device]\n");
+	/* and a third, a fourth...: each has its own name, up to a limit */
+	for (int i = 3; i <= PA_STATE_ASIDE_MAX; i++) {
+		f = fopen(path, "w");
+		fputs("damaged", f);
+		fclose(f);
+		assert_int_equal(pa_state_keep_aside(dfd, KEY), 0);
+		assert_int_equal(count_files(), i);
+	}
+	f = fopen(path, "w");
+	fputs("one too many", f);
+	fclose(f);
+	assert_int_equal(pa_state_keep_aside(dfd, KEY), -EEXIST);
+	assert_int_equal(count_files(), PA_STATE_ASIDE_MAX + 1);
+	f = fopen(aside, "r");
+	assert_non_null(fgets(err, sizeof(err), f));
+	fclose(f);
+	assert_string_equal(err, "[device]\n");
+	unlink(path);
+
 	/* too big: refused before it is read */
 	f = fopen(path, "w");
 	for (int i = 0; i < PA_STATE_FILE_MAX / 10 + 1; i++)
@@ -485,6 +518,54 @@ static void a_damaged_file_is_kept_aside(void **state)
 	close(dfd);
 }
 
+/* What a save that was killed half-way leaves is removed at the next
+ * start; a file being written by a live process stays. */
+static void stale_temporary_files_are_removed(void **state)
+{
+	int dfd = open(tmpdir, O_RDONLY | O_DIRECTORY);
+	char path[400];
+	struct pa_state a;
+	FILE *f;
+	pid_t dead;
+	static const char *const keep[] = {
+		KEY ".state", ".hidden", ".x.tmp-", ".x.tmp-12a", "x.tmp-1",
+	};
+
+	(void)state;
+	/* a process that is gone: its pid is free */
+	dead = fork();
+	if (dead == 0)
+		_exit(0);
+	assert_true(dead > 0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	fill_state(&a);
+	assert_int_equal(pa_state_save(dfd, KEY, &a), 0);
+	pa_state_free(&a);
+	snprintf(path, sizeof(path), "%s/." KEY ".state.tmp-%ld", tmpdir,
+		 (long)dead);
+	f = fopen(path, "w");
+	fputs("[device]\nformat = 1\n", f);
+	fclose(f);
+	for (size_t i = 1; i < PA_ARRAY_SIZE(keep); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, keep[i]);
+		f = fopen(path, "w");
+		fclose(f);
+	}
+	/* one of a live process (this one) */
+	snprintf(path, sizeof(path), "%s/.other.state.tmp-%ld", tmpdir,
+		 (long)getppid());
+	f = fopen(path, "w");
+	fclose(f);
+	assert_int_equal(count_files(), (int)PA_ARRAY_SIZE(keep) + 2);
+	assert_int_equal(pa_remove_stale_tmp(dfd), 1);
+	assert_int_equal(count_files(), (int)PA_ARRAY_SIZE(keep) + 1);
+	assert_int_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/." KEY ".state.tmp-%ld", tmpdir,
+		 (long)dead);
+	assert_int_equal(access(path, F_OK), -1);
+	close(dfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +577,8 @@ int main(void)
 		cmocka_unit_test(headers_and_marks_are_required),
 		cmocka_unit_test(at_most_100_presets),
 		cmocka_unit_test_setup_teardown(saving_is_atomic_and_loads_back,
+						dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(stale_temporary_files_are_removed,
 						dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(a_damaged_file_is_kept_aside,
 						dir_setup, dir_teardown),

@@ -3,8 +3,11 @@
 # D-Bus when plugged in, SetGain reaches the device, a change made with
 # amixer comes back as PropertiesChanged and in the state file, bad calls
 # get their documented errors, the 48 V lock holds against amixer, a write
-# the device answers after the driver's timeout succeeds, and an unplug
-# removes the objects. The daemon runs under ASan+UBSan here.
+# the device answers after the driver's timeout succeeds, and an
+# unplug removes the objects. A flapping control gets at most 20
+# PropertiesChanged a second, the last value among them; an unplug lost in
+# a burst of udev events that overflowed preampd's receive buffer is
+# noticed all the same. The daemon runs under ASan+UBSan here.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/daemon-lib.sh
@@ -56,6 +59,39 @@ check "PropertiesChanged told of it" wait_until 5 grep -q 'Gain' /tmp/monitor.lo
 check "the state file has it" wait_until 5 sh -c "sed -n '/^\[input 2\]/,/^\$/p' $PD_STATE/1d6b-0104-PQ4-BASIC1.state | grep -qx 'gain = 30'"
 check "a front-panel knob is followed too" emu quad knob 4 gain 7
 check "the property follows the knob" wait_until 5 sh -c "[ \"\$(busctl --system get-property $PD_BUS $(pd_in_path 4) $PD_BUS.Input Gain)\" = 'd 7' ]"
+
+# a flapping control (a script, a bad contact): 401 changes in a burst,
+# each value another than the one before
+in3=$(pd_in_path 3)
+busctl --system monitor "$PD_BUS" >/tmp/flap.log 2>&1 &
+flapmon=$!
+sleep 1
+now_s() { awk '{ print $1 }' /proc/uptime; }
+t0=$(now_s)
+for i in $(seq 400); do
+	echo "cset name='Line In 3 Gain Capture Volume' $((i % 140))"
+done | amixer -q -c "$PD_CARD" -s
+pd_amixer_set 'Line In 3 Gain Capture Volume' 63
+final=$(busctl --system get-property "$PD_BUS" "$in3" "$PD_BUS.Input" Gain)
+settled() {
+	local v
+	v=$(busctl --system get-property "$PD_BUS" "$in3" "$PD_BUS.Input" Gain)
+	[ "$v" = "$1" ] && [ "$(pd_amixer_get 'Line In 3 Gain Capture Volume')" = 63 ]
+}
+wait_until 60 settled "$final"
+t1=$(now_s)
+final=$(busctl --system get-property "$PD_BUS" "$in3" "$PD_BUS.Input" Gain)
+sleep 1	# the last one goes out at most 50 ms after the one before
+kill "$flapmon"
+wait "$flapmon" 2>/dev/null
+n=$(grep -c "Path=$in3 .*Member=PropertiesChanged" /tmp/flap.log)
+last=$(awk -v p="Path=$in3 " '/Member=/ { on = index($0, p) > 0 && /PropertiesChanged/ }
+	on && /DOUBLE/ { v = $2 } END { sub(/;$/, "", v); print v }' /tmp/flap.log)
+limit=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) / 0.05 + 2 }')
+echo "# 401 changes in $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s: $n PropertiesChanged (at most $limit at 20 a second)"
+check "a flapping control gets at most 20 PropertiesChanged a second" test "$n" -le "$limit"
+check "... and some" test "$n" -ge 1
+check_eq "the last one carries the final value" "$final" "d $last"
 
 # switches and level
 check "SetSwitch pad on" pd_call "$(pd_in_path 1)" "$PD_BUS.Input" SetSwitch sbb pad true false
@@ -154,6 +190,37 @@ check_eq "SetGain refused by the device is IOError" \
 	"$(err "$in1" "$PD_BUS.Input" SetGain db 25 false)"
 check_eq "the device kept 21 dB" 21 "$(emu quad get in1.gain_db)"
 emu quad fault clear >/dev/null
+
+# a burst of udev events overflows preampd's receive buffer (made tiny
+# here: net.core.rmem_default and rmem_max cap it) while an unplug is in
+# it: preampd looks at every card again and lets go of the gone one
+pid_of_pd() { cat /run/preampd.pid; }
+check "preampd stops" pd_stop TERM
+rmem_default=$(cat /proc/sys/net/core/rmem_default)
+rmem_max=$(cat /proc/sys/net/core/rmem_max)
+echo 4096 >/proc/sys/net/core/rmem_default
+echo 4096 >/proc/sys/net/core/rmem_max
+check "preampd starts with a small receive buffer" pd_start || { pd_log; finish; }
+echo "$rmem_default" >/proc/sys/net/core/rmem_default
+echo "$rmem_max" >/proc/sys/net/core/rmem_max
+check "it has the device" wait_until 30 sh -c '[ "$(busctl --system get-property org.preampd.Preamp1 /org/preampd/Preamp1 org.preampd.Preamp1.Manager Devices | cut -d" " -f2)" = 1 ]'
+marker=$(ls "$PD_RUN"/card*.instance 2>/dev/null | head -n 1)
+check "its restore marker is there" test -n "$marker"
+kill -STOP "$(pid_of_pd)"
+for i in $(seq 30); do
+	udevadm trigger --action=change --subsystem-match=sound
+done
+udevadm settle --timeout=60
+check "it unplugs while preampd sleeps" emu_unplug quad
+udevadm settle --timeout=60
+kill -CONT "$(pid_of_pd)"
+check "preampd heard that events were lost" wait_until 30 grep -q 'udev events were lost' "$PD_LOG"
+check "it let go of the card: its restore marker is gone" wait_until 30 test ! -e "$marker"
+check "it leaves D-Bus" wait_until 15 sh -c '[ "$(busctl --system get-property org.preampd.Preamp1 /org/preampd/Preamp1 org.preampd.Preamp1.Manager Devices)" = "ao 0" ]'
+check "it plugs in again" emu_plug quad
+check "it is back on D-Bus" wait_until 30 sh -c '[ "$(busctl --system get-property org.preampd.Preamp1 /org/preampd/Preamp1 org.preampd.Preamp1.Manager Devices | cut -d" " -f2)" = 1 ]'
+wait_until 10 pd_card_of quad
+PD_CARD=$(pd_card_of quad)
 
 # unplug
 check "it unplugs" emu_unplug quad

@@ -6,7 +6,12 @@
 # restores; two devices with different serials keep separate states; a
 # kill -9 in a burst of changes leaves a whole state file, restored; a
 # persistent device gets only what differs from its saved state; the
-# inputs carry the labels the devices gave them.
+# inputs carry the labels the devices gave them. A restart adopts when its
+# marker cannot be trusted (no initialization time, no runtime directory);
+# 48 V waiting for the plug-in guard stays off when its group was locked
+# meanwhile; serials that differ only after byte 255 are two devices;
+# state files are private, a killed save's temporary file goes at the next
+# start, and a damaged file kept aside is never replaced by the next one.
 set -u
 . /tests/lib.sh
 . /tests/scenarios/daemon-lib.sh
@@ -113,6 +118,86 @@ check "preampd starts with an empty /run" pd_start || { pd_log; finish; }
 check "it restores" wait_until 30 sh -c '[ "$(preamp-emu-ctl /run/emu-quad.sock get in1.gain_db)" = 20 ]'
 check_eq "48 V stays on (policy restore, no guard now)" 1 "$(emu quad get in1.phantom)"
 
+# --- a marker whose initialization time is 0 (udev gave none): a restart
+#     cannot tell this plug-in from another, and adopts
+counts() {
+	emu quad counters | awk -F= '/^req.SET_GAIN=/ { g = $2 } /^req.SET_SWITCH=/ { s = $2 } /^req.SET_ALL_STATE=/ { a = $2 } END { print g + 0, s + 0, a + 0 }'
+}
+check "preampd stops" pd_stop TERM
+check "its marker loses the initialization time" sed -i 's/^usec=.*/usec=0/' "$PD_RUN"/card*.instance
+check "the knob moves input 2 to 7 dB while it is away" emu quad knob 2 gain 7
+emu quad reset-counters >/dev/null
+check "preampd starts again" pd_start || { pd_log; finish; }
+check "it has the device" wait_until 30 plugged 1
+sleep 1
+check_eq "it adopted: no setting was sent to the device" "0 0 0" "$(counts)"
+check_eq "input 2 keeps what the knob did" 7 "$(emu quad get in2.gain_db)"
+check_eq "48 V is still on" 1 "$(emu quad get in1.phantom)"
+
+# --- no runtime directory at start: the cards found are adopted
+check "preampd stops" pd_stop TERM
+printf '[preampd]\nstate_dir = %s\nruntime_dir = /nonexistent/preampd\nprofile_dir = /usr/share/preampd/profiles\ndebounce_ms = 200\n' \
+	"$PD_STATE" >"$PD_CONF"
+check "the knob moves input 2 to 5 dB while it is away" emu quad knob 2 gain 5
+emu quad reset-counters >/dev/null
+check "preampd starts without a runtime directory" pd_start || { pd_log; finish; }
+check "it has the device" wait_until 30 plugged 1
+sleep 1
+check_eq "it adopted: no setting was sent to the device" "0 0 0" "$(counts)"
+check_eq "input 2 keeps what the knob did" 5 "$(emu quad get in2.gain_db)"
+check_eq "48 V is still on" 1 "$(emu quad get in1.phantom)"
+check "the log says why" grep -q "no runtime directory to tell whether this preampd restarted" "$PD_LOG"
+check "preampd stops" pd_stop TERM
+pd_config "debounce_ms = 200"
+check "preampd starts again" pd_start || { pd_log; finish; }
+check "it has the device" wait_until 30 plugged 1
+
+# --- 48 V that waits for the plug-in guard (policy restore) stays off
+#     when an input of its group is locked meanwhile: here a restart
+#     inside a long guard, with input 2 locked in the state file
+echo 60000 >"$GUARD"
+check "it unplugs" unplug
+plug_in "it plugs in again (a 60 s guard)"
+pending_on() { grep -q '^pending=[13]$' "$PD_RUN"/card*.instance; }
+check "48 V waits for the guard" wait_until 10 pending_on
+check "preampd stops" pd_stop TERM
+check "the state file locks input 2 (1 and 2 share a switch)" \
+	sed -i '/^\[input 2\]/,/^$/ s/^phantom_locked = no$/phantom_locked = yes/' "$PD_STATE/$KEY.state"
+check_eq "... it does" yes "$(saved 2 phantom_locked)"
+check "preampd starts again" pd_start || { pd_log; finish; }
+check "it has the device" wait_until 30 plugged 1
+guard_holds() { ! pd_guard_lifted "$PD_CARD"; }
+check "the guard still holds (this is the case to prove)" guard_holds
+check "the guard lifts" wait_until 90 guard_lifted
+sleep 2
+check_eq "48 V stayed off" 0 "$(emu quad get in1.phantom)"
+check_eq "input 2 is locked" true "$(pd_in_get 2 PhantomLocked)"
+check "unlock input 2" pd_call "$(pd_in_path 2)" "$PD_BUS.Input" SetPhantomLock bb false false
+echo 3000 >"$GUARD"
+
+# --- serials that differ only at their end (126 characters of 3 bytes:
+#     the kernel gives 378 bytes) are two devices, one at a time
+e3=$(printf '\342\202\254%.0s' $(seq 125))
+second_dev() { pd_devices | awk '{ gsub(/"/, ""); print $4 }'; }
+check "a quad with a long serial starts" emu_start long1 quad --serial "${e3}A" || finish
+check "it plugs in" emu_plug long1
+check "preampd has two devices" wait_until 30 plugged 2
+long1_key=$(dev_key 2)
+serial=$(busctl --system --json=short get-property "$PD_BUS" "$(second_dev)" "$PD_BUS.Device" Serial)
+check "preampd has its whole serial, 378 bytes" sh -c "printf '%s' '$serial' | grep -q 'A\"}\$'"
+check "it unplugs" emu_unplug long1
+emu_stop long1
+check "preampd has one device" wait_until 15 plugged 1
+check "a quad whose serial differs in its last character starts" emu_start long2 quad --serial "${e3}B" || finish
+check "it plugs in" emu_plug long2
+check "preampd has two devices" wait_until 30 plugged 2
+long2_key=$(dev_key 2)
+echo "# keys: $long1_key $long2_key"
+check "the two have different keys" test "$long1_key" != "$long2_key"
+check "it unplugs" emu_unplug long2
+emu_stop long2
+check "preampd has one device" wait_until 15 plugged 1
+
 # --- two devices with different serials
 check "a second quad starts" emu_start quad2 quad --serial PQ4-RESTORE2 || finish
 check "it plugs in" emu_plug quad2
@@ -166,6 +251,30 @@ check "a knob moves input 3 elsewhere" emu quad knob 3 gain -10
 check "preampd starts again (reboot-like)" pd_start || { pd_log; finish; }
 check "input 3 is back at the saved $last dB" wait_until 30 sh -c "[ \"\$(preamp-emu-ctl /run/emu-quad.sock get in3.gain_db)\" = '$last' ]"
 check "the file was not taken as damaged" sh -c "! grep -q damaged $PD_LOG"
+
+# --- state files: private to preampd; SIGTERM loses nothing; what a
+#     killed save left is removed at start; a damaged file is kept aside,
+#     and the next damaged one beside it
+check_eq "the state file is private" 600 "$(stat -c %a "$PD_STATE/$KEY.state")"
+check "SetGain 17 on input 4" set_gain 4 17
+check "preampd stops at once" pd_stop TERM
+check_eq "the state file has it (SIGTERM wrote what was pending)" 17 "$(saved 4 gain)"
+stale="$PD_STATE/.$KEY.state.tmp-99999"
+[ ! -d /proc/99999 ] || echo "# pid 99999 runs: the stale file may stay"
+echo "[device]" >"$stale"
+echo "damaged one" >"$PD_STATE/$KEY.state"
+check "preampd starts" pd_start || { pd_log; finish; }
+check "it has the device" wait_until 30 plugged 1
+check "the stale temporary file is gone" test ! -e "$stale"
+check "the damaged file is kept aside" grep -qx 'damaged one' "$PD_STATE/$KEY.state.corrupt"
+check "a new state file is written" wait_until 10 grep -qx '# end of state' "$PD_STATE/$KEY.state"
+check_eq "it is private too" 600 "$(stat -c %a "$PD_STATE/$KEY.state")"
+check "preampd stops" pd_stop TERM
+echo "damaged two" >"$PD_STATE/$KEY.state"
+check "preampd starts" pd_start || { pd_log; finish; }
+check "it has the device" wait_until 30 plugged 1
+check "the first one kept stays as it was" grep -qx 'damaged one' "$PD_STATE/$KEY.state.corrupt"
+check "the second is kept beside it" grep -qx 'damaged two' "$PD_STATE/$KEY.state.corrupt-2"
 
 # --- a persistent device (the octo keeps its own settings): only what
 #     differs from the saved state is written at plug-in
