@@ -6,8 +6,13 @@ EMU_DIR        := tests/emulator
 # the device model alone, as the unit tests link it
 EMU_MODEL_SRCS := $(EMU_DIR)/model.c $(EMU_DIR)/audio.c $(EMU_DIR)/modelfile.c
 # the whole emulator
+# the personalities: preamp-emu's own interface and the interfaces people
+# own, each a device model (unit-tested alone) and its glue
+EMU_PERS_SRCS  := $(EMU_DIR)/personality.c $(EMU_DIR)/usbdesc.c \
+                  $(EMU_DIR)/preamp-personality.c
 EMU_SRCS       := $(EMU_MODEL_SRCS) $(EMU_DIR)/descriptors.c \
-                  $(EMU_DIR)/usbip.c $(EMU_DIR)/ctl.c $(EMU_DIR)/main.c
+                  $(EMU_DIR)/usbip.c $(EMU_DIR)/ctl.c $(EMU_DIR)/ctlkit.c \
+                  $(EMU_PERS_SRCS) $(EMU_DIR)/main.c
 EMU_CTL_SRCS   := $(EMU_DIR)/preamp-emu-ctl.c
 
 $(B)/obj/$(EMU_DIR)/%.o $(B)/asan/$(EMU_DIR)/%.o: CPPFLAGS += -I$(EMU_DIR)
