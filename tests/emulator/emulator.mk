@@ -8,8 +8,12 @@ EMU_MODEL_SRCS := $(EMU_DIR)/model.c $(EMU_DIR)/audio.c $(EMU_DIR)/modelfile.c
 # the whole emulator
 # the personalities: preamp-emu's own interface and the interfaces people
 # own, each a device model (unit-tested alone) and its glue
+# (the scarlett2 model alone, as its unit tests link it)
+EMU_S2_SRCS    := $(EMU_DIR)/scarlett2-model.c $(EMU_DIR)/scarlett2-models.c \
+                  $(EMU_DIR)/event.c
 EMU_PERS_SRCS  := $(EMU_DIR)/personality.c $(EMU_DIR)/usbdesc.c \
-                  $(EMU_DIR)/preamp-personality.c
+                  $(EMU_DIR)/preamp-personality.c \
+                  $(EMU_S2_SRCS) $(EMU_DIR)/scarlett2.c
 EMU_SRCS       := $(EMU_MODEL_SRCS) $(EMU_DIR)/descriptors.c \
                   $(EMU_DIR)/usbip.c $(EMU_DIR)/ctl.c $(EMU_DIR)/ctlkit.c \
                   $(EMU_PERS_SRCS) $(EMU_DIR)/main.c

@@ -3,7 +3,6 @@
  * Which personality a model file asks for, and the helpers they share.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <ini.h>
@@ -17,6 +16,7 @@ static const struct {
 		    struct emu_personality *p, char *err, size_t errlen);
 } kinds[] = {
 	{ "preamp", preamp_personality_load },
+	{ "scarlett2", scarlett2_personality_load },
 };
 
 struct peek {
@@ -122,18 +122,4 @@ int emu_usb_string_desc(const char *s, uint8_t *buf, size_t cap)
 	buf[0] = (uint8_t)len;
 	buf[1] = 0x03;
 	return (int)len;
-}
-
-void emu_event(uint64_t now_ns, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "preamp-emu: [%llu.%06llu] ",
-		(unsigned long long)(now_ns / 1000000000ull),
-		(unsigned long long)(now_ns % 1000000000ull / 1000));
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
 }

@@ -123,11 +123,4 @@ void emu_personality_free(struct emu_personality *p);
 int emu_usb_string_desc(const char *s, uint8_t *buf, size_t cap);
 int emu_usb_langids(uint8_t *buf, size_t cap);
 
-/*
- * The event log: a line on stderr with the monotonic time in seconds, for
- * what a test must be able to time from the device's side ("48V 1 on").
- */
-__attribute__((format(printf, 2, 3)))
-void emu_event(uint64_t now_ns, const char *fmt, ...);
-
 #endif /* EMU_PERSONALITY_H */
