@@ -30,3 +30,7 @@ $(B)/bin/preamp-emu-ctl: $(EMU_CTL_SRCS:%.c=$(B)/obj/%.o)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 USER_BINS += $(B)/bin/preamp-emu $(B)/bin/preamp-emu-ctl
+
+# the personalities' device models, unit-tested on the host
+UNIT_SUITES += scarlett2
+UNIT_scarlett2_SRCS := $(EMU_S2_SRCS)

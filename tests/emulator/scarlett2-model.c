@@ -245,30 +245,59 @@ static void autogain_stop(struct s2_dev *d, unsigned int slot, uint64_t now_ns)
 	tell(d, S2_FN_AG_STATUS);
 }
 
+/* What a run on the input arrives at: its result and gain (raw). */
+static int autogain_verdict(const struct s2_dev *d, unsigned int slot,
+			    long *raw)
+{
+	const struct s2_item *gain = item_of(d->m, S2_FN_GAIN);
+	double step = d->m->gain_step_db, max_db = S2_GAIN_MAX * step;
+	double src = d->source_dbfs[slot], need = target_dbfs(d) - src;
+
+	*raw = gain ? (long)mem_get(d->mem, gain, slot) : 0;
+	if (!isfinite(src) || src + max_db < QUIET_DBFS)
+		return R_TOO_QUIET;
+	if (need > max_db) {
+		*raw = S2_GAIN_MAX;
+		return R_MAX_GAIN;
+	}
+	if (need < 0) {
+		*raw = 0;
+		return src > 0 ? R_CLIPPED : R_MIN_GAIN;
+	}
+	*raw = lround(need / step);
+	if (*raw > S2_GAIN_MAX)
+		*raw = S2_GAIN_MAX;
+	return R_SUCCESS;
+}
+
+/* While it listens the device moves the gain half-way to where it goes. */
+static void autogain_listening(struct s2_dev *d, unsigned int slot,
+			       uint64_t now_ns)
+{
+	const struct s2_item *gain = item_of(d->m, S2_FN_GAIN);
+	long to, from;
+
+	d->ag[slot].told = true;
+	tell(d, S2_FN_AG_SWITCH);
+	if (!gain || autogain_verdict(d, slot, &to) == R_TOO_QUIET)
+		return;
+	from = (long)mem_get(d->mem, gain, slot);
+	if (to == from)
+		return;
+	mem_set(d->mem, gain, slot, (unsigned int)((from + to) / 2));
+	emu_event(now_ns, "autogain input %u listens at gain %ld", slot + 1,
+		  (from + to) / 2);
+	tell(d, S2_FN_GAIN);
+}
+
 /* The end of a run: the gain it found and the result in the status. */
 static void autogain_end(struct s2_dev *d, unsigned int slot, uint64_t now_ns)
 {
 	const struct s2_item *sw = item_of(d->m, S2_FN_AG_SWITCH);
 	const struct s2_item *gain = item_of(d->m, S2_FN_GAIN);
-	double step = d->m->gain_step_db, max_db = S2_GAIN_MAX * step;
-	double src = d->source_dbfs[slot], need = target_dbfs(d) - src;
-	long raw = gain ? (long)mem_get(d->mem, gain, slot) : 0;
-	int result;
+	long raw;
+	int result = autogain_verdict(d, slot, &raw);
 
-	if (!isfinite(src) || src + max_db < QUIET_DBFS) {
-		result = R_TOO_QUIET;
-	} else if (need > max_db) {
-		result = R_MAX_GAIN;
-		raw = S2_GAIN_MAX;
-	} else if (need < 0) {
-		result = src > 0 ? R_CLIPPED : R_MIN_GAIN;
-		raw = 0;
-	} else {
-		result = R_SUCCESS;
-		raw = lround(need / step);
-		if (raw > S2_GAIN_MAX)
-			raw = S2_GAIN_MAX;
-	}
 	d->ag[slot].running = false;
 	if (gain)
 		mem_set(d->mem, gain, slot, (unsigned int)raw);
@@ -277,7 +306,8 @@ static void autogain_end(struct s2_dev *d, unsigned int slot, uint64_t now_ns)
 	set_status(d, slot, result);
 	save_flash(d);
 	emu_event(now_ns, "autogain input %u ends: %s, gain %ld (%.2f dB)",
-		  slot + 1, s2_status_word(d, slot), raw, raw * step);
+		  slot + 1, s2_status_word(d, slot), raw,
+		  raw * d->m->gain_step_db);
 	tell(d, S2_FN_AG_STATUS);
 	tell(d, S2_FN_GAIN);
 }
@@ -652,10 +682,8 @@ void s2_tick(struct s2_dev *d, uint64_t now_ns)
 	for (i = 0; i < S2_MAX_INPUTS; i++) {
 		struct s2_autogain *ag = &d->ag[i];
 
-		if (ag->running && !ag->told && ag->told_ns <= now_ns) {
-			ag->told = true;
-			tell(d, S2_FN_AG_SWITCH);
-		}
+		if (ag->running && !ag->told && ag->told_ns <= now_ns)
+			autogain_listening(d, i, now_ns);
 		if (ag->running && ag->end_ns <= now_ns)
 			autogain_end(d, i, now_ns);
 	}
@@ -867,8 +895,22 @@ int s2_panel_autogain(struct s2_dev *d, unsigned int input, uint64_t now_ns)
 		return -EBUSY;
 	mem_set(d->mem, sw, (unsigned int)slot, 1);
 	autogain_start(d, (unsigned int)slot, "panel", now_ns);
-	d->ag[slot].told = true;
-	tell(d, S2_FN_AG_SWITCH);
+	autogain_listening(d, (unsigned int)slot, now_ns);
+	return 0;
+}
+
+int s2_autogain_end_now(struct s2_dev *d, unsigned int input, uint64_t now_ns)
+{
+	int slot = slot_of(d->m, S2_FN_AG_SWITCH, input);
+
+	if (slot < 0)
+		return -ENOENT;
+	if (!d->powered || !d->ag[slot].running)
+		return -EAGAIN;
+	if (!d->ag[slot].told)
+		autogain_listening(d, (unsigned int)slot, now_ns);
+	d->ag[slot].end_ns = now_ns;
+	s2_tick(d, now_ns);
 	return 0;
 }
 

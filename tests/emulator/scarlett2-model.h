@@ -211,6 +211,9 @@ int s2_panel(struct s2_dev *d, enum s2_fn fn, unsigned int input,
 	     unsigned int value, uint64_t now_ns);
 /* The front panel's autogain button. */
 int s2_panel_autogain(struct s2_dev *d, unsigned int input, uint64_t now_ns);
+/* The run on the input ends now, as if its time were up; -EAGAIN when
+ * none runs. */
+int s2_autogain_end_now(struct s2_dev *d, unsigned int input, uint64_t now_ns);
 /* What is plugged in: its peak at 0 dB gain (-INFINITY: silence). */
 int s2_set_source(struct s2_dev *d, unsigned int input, double dbfs);
 /* The status word of the input's last autogain run, "Running" while it

@@ -23,13 +23,16 @@
 
 /* ---- Scarlett 2i2 4th Gen ---------------------------------------------- */
 
+/* (the autogain targets are device-wide settings; the host sends them on
+ * channel 1) */
+
 #define S2I2_ITEMS(dm_gain_offset) \
 	{ S2_FN_MSD,            0x049,  8,  4, false, false, 0 }, \
 	{ S2_FN_DIRECT_MONITOR, 0x14a,  8, 16, true,  false, 0 }, \
 	{ S2_FN_AG_SWITCH,      0x135,  8, 10, true,  false, 0 }, \
 	{ S2_FN_AG_STATUS,      0x137,  8,  0, false, false, 0 }, \
-	{ S2_FN_AG_MEAN,        0x131,  8, 29, true,  false, 0 }, \
-	{ S2_FN_AG_PEAK,        0x132,  8, 30, true,  false, 0 }, \
+	{ S2_FN_AG_MEAN,        0x131,  8, 29, true,  false, 1 }, \
+	{ S2_FN_AG_PEAK,        0x132,  8, 30, true,  false, 1 }, \
 	{ S2_FN_PHANTOM,        0x048,  8, 11, true,  true,  0 }, \
 	{ S2_FN_GAIN,           0x04b,  8, 12, true,  false, 0 }, \
 	{ S2_FN_LEVEL,          0x03c,  8, 13, true,  true,  0 }, \
@@ -123,7 +126,7 @@ static const struct s2_item vocaster_one_items[] = {
 	{ S2_FN_MSD,            0x09d,  8,  6, false, false, 0 },
 	{ S2_FN_AG_SWITCH,      0x1c0,  8, 19, true,  false, 0 },
 	{ S2_FN_AG_STATUS,      0x1c2,  8,  0, false, false, 0 },
-	{ S2_FN_AG_HOT,         0x0c1,  8, 29, true,  false, 0 },
+	{ S2_FN_AG_HOT,         0x0c1,  8, 29, true,  false, 1 },
 	{ S2_FN_GAIN,           0x09f,  8, 21, true,  false, 0 },
 	{ S2_FN_PHANTOM,        0x09c,  1, 20, true,  false, 0 },
 	{ S2_FN_DSP,            0x1c4,  8, 22, true,  false, 0 },

@@ -341,6 +341,19 @@ static int cmd_button(struct ck_ctx *c)
 	return r < 0 ? refused(c, r, in, "autogain") : 0;
 }
 
+static int cmd_autogain_end(struct ck_ctx *c)
+{
+	unsigned int in;
+	int r;
+
+	if (parse_input(c, c->argv[0], &in))
+		return -EINVAL;
+	r = s2_autogain_end_now(&SP(c)->dev, in, c->now_ns);
+	if (r == -EAGAIN)
+		return ck_fail(c->r, "no autogain runs on input %u", in + 1);
+	return r < 0 ? refused(c, r, in, "autogain") : 0;
+}
+
 static int cmd_source(struct ck_ctx *c)
 {
 	unsigned int in;
@@ -388,6 +401,7 @@ static const struct ck_command commands[] = {
 	{ "button", 2, 2, "button IN autogain", cmd_button },
 	{ "source", 3, 3, "source IN silence|sine|speech LEVEL", cmd_source },
 	{ "autogain-ms", 1, 1, "autogain-ms MS", cmd_autogain_ms },
+	{ "autogain-end", 1, 1, "autogain-end IN", cmd_autogain_end },
 	{ "settle-ms", 1, 1, "settle-ms MS", cmd_settle_ms },
 	{ "unplug", 0, 0, "unplug", ck_unplug },
 	{ NULL, 0, 0, NULL, NULL }
