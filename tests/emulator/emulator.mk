@@ -11,9 +11,16 @@ EMU_MODEL_SRCS := $(EMU_DIR)/model.c $(EMU_DIR)/audio.c $(EMU_DIR)/modelfile.c
 # (the scarlett2 model alone, as its unit tests link it)
 EMU_S2_SRCS    := $(EMU_DIR)/scarlett2-model.c $(EMU_DIR)/scarlett2-models.c \
                   $(EMU_DIR)/event.c
+EMU_BB_SRCS    := $(EMU_DIR)/bbfpro-model.c $(EMU_DIR)/afe.c \
+                  $(EMU_DIR)/audio.c $(EMU_DIR)/event.c
+EMU_U2_SRCS    := $(EMU_DIR)/uac2-model.c $(EMU_DIR)/afe.c \
+                  $(EMU_DIR)/audio.c $(EMU_DIR)/event.c
 EMU_PERS_SRCS  := $(EMU_DIR)/personality.c $(EMU_DIR)/usbdesc.c \
                   $(EMU_DIR)/preamp-personality.c \
-                  $(EMU_S2_SRCS) $(EMU_DIR)/scarlett2.c
+                  $(EMU_DIR)/scarlett2-model.c $(EMU_DIR)/scarlett2-models.c \
+                  $(EMU_DIR)/scarlett2.c $(EMU_DIR)/event.c \
+                  $(EMU_DIR)/bbfpro-model.c $(EMU_DIR)/afe.c $(EMU_DIR)/bbfpro.c \
+                  $(EMU_DIR)/uac2-model.c $(EMU_DIR)/uac2.c
 EMU_SRCS       := $(EMU_MODEL_SRCS) $(EMU_DIR)/descriptors.c \
                   $(EMU_DIR)/usbip.c $(EMU_DIR)/ctl.c $(EMU_DIR)/ctlkit.c \
                   $(EMU_PERS_SRCS) $(EMU_DIR)/main.c
@@ -32,5 +39,7 @@ $(B)/bin/preamp-emu-ctl: $(EMU_CTL_SRCS:%.c=$(B)/obj/%.o)
 USER_BINS += $(B)/bin/preamp-emu $(B)/bin/preamp-emu-ctl
 
 # the personalities' device models, unit-tested on the host
-UNIT_SUITES += scarlett2
+UNIT_SUITES += scarlett2 bbfpro uac2
 UNIT_scarlett2_SRCS := $(EMU_S2_SRCS)
+UNIT_bbfpro_SRCS    := $(EMU_BB_SRCS)
+UNIT_uac2_SRCS      := $(EMU_U2_SRCS)

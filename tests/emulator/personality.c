@@ -17,6 +17,8 @@ static const struct {
 } kinds[] = {
 	{ "preamp", preamp_personality_load },
 	{ "scarlett2", scarlett2_personality_load },
+	{ "bbfpro", bbfpro_personality_load },
+	{ "uac2", uac2_personality_load },
 };
 
 struct peek {

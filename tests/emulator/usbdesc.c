@@ -273,6 +273,60 @@ void ud_as_capture(struct udw *w, unsigned int terminal, unsigned int channels,
 	ud_put16(w, 0);			/* wLockDelay */
 }
 
+void ud_audio_function(struct udw *w, const struct ud_audio *a)
+{
+	size_t header;
+	unsigned int last;
+
+	ud_iad(w, a->ac_intf, 2);
+	ud_interface(w, a->ac_intf, 0, a->int_ep ? 1 : 0, UD_CLASS_AUDIO,
+		     UD_SUBCLASS_AC, UD_PROTOCOL_UAC2, 0);
+	header = ud_ac_header_begin(w);
+	ud_ac_clock(w, a->clock_id);
+	ud_ac_input_terminal(w, a->it_id, a->terminal_type, a->clock_id,
+			     a->channels, 0);
+	last = a->it_id;
+	if (a->fu_controls) {
+		ud_ac_feature_unit(w, a->fu_id, a->it_id, a->fu_controls,
+				   a->channels, 0);
+		last = a->fu_id;
+	}
+	ud_ac_output_terminal(w, a->ot_id, UD_TERMINAL_STREAMING, last,
+			      a->clock_id);
+	ud_ac_header_end(w, header);
+	if (a->int_ep)
+		ud_endpoint(w, a->int_ep, UD_EP_INT, 6, UD_HS_INTERVAL_1MS);
+	ud_interface(w, a->as_intf, 0, 0, UD_CLASS_AUDIO, UD_SUBCLASS_AS,
+		     UD_PROTOCOL_UAC2, 0);
+	ud_interface(w, a->as_intf, 1, 1, UD_CLASS_AUDIO, UD_SUBCLASS_AS,
+		     UD_PROTOCOL_UAC2, 0);
+	ud_as_capture(w, a->ot_id, a->channels, a->iso_ep);
+}
+
+void ud_audio_layout(struct emu_usb_layout *l, uint16_t vid, uint16_t pid,
+		     const struct ud_audio *a)
+{
+	memset(l, 0, sizeof(*l));
+	l->vendor_id = vid;
+	l->product_id = pid;
+	l->bcd_device = 0x0100;
+	l->dev_class = 0xef;		/* miscellaneous, with an IAD */
+	l->dev_subclass = 0x02;
+	l->dev_protocol = 0x01;
+	l->num_interfaces = 2;
+	l->intf[a->ac_intf].cls = UD_CLASS_AUDIO;
+	l->intf[a->ac_intf].subclass = UD_SUBCLASS_AC;
+	l->intf[a->ac_intf].protocol = UD_PROTOCOL_UAC2;
+	l->intf[a->as_intf].cls = UD_CLASS_AUDIO;
+	l->intf[a->as_intf].subclass = UD_SUBCLASS_AS;
+	l->intf[a->as_intf].protocol = UD_PROTOCOL_UAC2;
+	l->as_intf = a->as_intf;
+	l->iso_ep = a->iso_ep;
+	l->channels = a->channels;
+	l->iso_frame_bytes = a->channels * 2;
+	l->int_ep = a->int_ep;
+}
+
 static void le32(uint8_t *p, uint32_t v)
 {
 	p[0] = v & 0xff;

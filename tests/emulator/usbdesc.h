@@ -94,6 +94,23 @@ void ud_as_capture(struct udw *w, unsigned int terminal, unsigned int channels,
 /* wMaxPacketSize for 1 ms packets of channels S16_LE. */
 uint16_t ud_iso_max_packet(unsigned int channels);
 
+/* A whole capture function: IAD, AudioControl (clock, input terminal, a
+ * feature unit if controls is not NULL, streaming output terminal, an
+ * interrupt endpoint if int_ep), AudioStreaming alt 0 and alt 1. */
+struct ud_audio {
+	uint8_t ac_intf, as_intf;	/* as_intf = ac_intf + 1 */
+	uint8_t clock_id, it_id, fu_id, ot_id;
+	unsigned int terminal_type;	/* of the input terminal */
+	unsigned int channels;
+	const uint32_t *fu_controls;	/* channels + 1 words, or NULL */
+	uint8_t int_ep;			/* status interrupts, or 0 */
+	uint8_t iso_ep;
+};
+void ud_audio_function(struct udw *w, const struct ud_audio *a);
+/* The layout of a device that is that function alone (interfaces 0, 1). */
+void ud_audio_layout(struct emu_usb_layout *l, uint16_t vid, uint16_t pid,
+		     const struct ud_audio *a);
+
 /*
  * A request to a UAC2 clock source with a fixed 48 kHz: GET_CUR / GET_RANGE
  * of the frequency, GET_CUR of the validity, SET_CUR of the one rate it has.
