@@ -552,8 +552,14 @@ static size_t run_command(struct s2_dev *d, uint32_t cmd, const uint8_t *q,
 		return 0;
 	case S2_CMD_DATA_CMD:
 		d->count[S2_C_DATA_CMD]++;
-		d->writes++;
-		if (n < 4 || data_cmd(d, le32(q), now_ns) < 0)
+		if (n < 4)
+			return SIZE_MAX;
+		/* saving to flash changes no setting */
+		if (le32(q) == S2_CONFIG_SAVE && !d->m->param_buf)
+			d->saves++;
+		else
+			d->writes++;
+		if (data_cmd(d, le32(q), now_ns) < 0)
 			return SIZE_MAX;
 		return 0;
 	case S2_CMD_GET_MUX:

@@ -170,6 +170,7 @@ struct s2_dev {
 	uint32_t pending;		/* notification bits not yet sent */
 	unsigned int count[16];		/* commands received, by kind */
 	unsigned int writes;		/* SET_DATA, SET_MUX, SET_MIX, DATA_CMD */
+	unsigned int saves;		/* DATA_CMD: save to flash (3rd Gen) */
 	unsigned int errors;		/* commands answered with an error */
 };
 

@@ -233,6 +233,7 @@ static int cmd_counters(struct ck_ctx *c)
 	for (k = 0; k < S2_C_COUNT; k++)
 		ck_say(c->r, "req.%s=%u\n", s2_count_name(k), d->count[k]);
 	ck_say(c->r, "writes=%u\n", d->writes);
+	ck_say(c->r, "saves=%u\n", d->saves);
 	ck_say(c->r, "errors=%u\n", d->errors);
 	if (c->env && c->env->stats) {
 		ck_say(c->r, "notify.sent=%llu\n",
@@ -251,6 +252,7 @@ static int cmd_reset_counters(struct ck_ctx *c)
 
 	memset(d->count, 0, sizeof(d->count));
 	d->writes = 0;
+	d->saves = 0;
 	d->errors = 0;
 	if (c->env && c->env->stats)
 		memset(c->env->stats, 0, sizeof(*c->env->stats));
