@@ -41,8 +41,17 @@
 #define METER_SETTLE_MS		(1000 + 250)	/* PAMP_METER_WINDOW_MAX_MS + latency */
 #define HW_POLL_MS		200	/* hardware autogain status */
 #define HW_TIMEOUT_MS		60000	/* a device that never finishes */
+#define HW_RETRY_MS		50	/* a gain refused while the run ends */
+#define HW_RESTORE_MS		5000	/* ... for at most this long */
 #define PCM_SETTLE_EXTRA_MS	20
 #define USEC_PER_MS		1000ULL
+
+/* a run of the device's own autogain */
+enum hw_phase {
+	HW_IDLE,
+	HW_RUNNING,		/* its switch is on */
+	HW_RESTORING,		/* over; the gain goes back */
+};
 
 enum source {
 	SRC_NONE,
@@ -56,9 +65,11 @@ struct autogain {
 	struct ag ag;
 	enum source src;
 	const char *hw_state;	/* AutoGainState of a hardware run */
-	bool hw_running;
+	enum hw_phase hw_phase;
+	enum ag_result hw_result;	/* of a run whose gain goes back */
 	long hw_orig_raw;
 	uint64_t hw_deadline;
+	uint64_t hw_restore_deadline;
 	sd_event_source *poll;	/* meter or status reads */
 	sd_event_source *end;	/* the end of a pass */
 	struct capture *cap;	/* the capture stream it listens to */
@@ -324,6 +335,7 @@ static void emit_finished(struct autogain *a, enum ag_result r, double gain,
 
 static int on_poll(sd_event_source *s, uint64_t usec, void *userdata);
 static int on_end(sd_event_source *s, uint64_t usec, void *userdata);
+static int on_hw_poll(sd_event_source *s, uint64_t usec, void *userdata);
 
 static int arm(struct autogain *a, sd_event_source **src, uint64_t usec,
 	       sd_event_time_handler_t cb)
@@ -562,50 +574,120 @@ static int find_elem(const struct card *c, const char *name)
 
 static void hw_finish(struct autogain *a, enum ag_result r)
 {
-	a->hw_running = false;
+	a->hw_phase = HW_IDLE;
 	a->hw_state = ag_result_name(r);
 	stop_io(a);
 	emit_finished(a, r, NAN, NAN);
 }
 
+/* The status word the driver shows now, or NULL. */
+static const char *hw_status_word(struct autogain *a, int *err)
+{
+	const struct pa_ref *st = &input_map(a->in)->ref[PA_FN_AUTOGAIN_STATUS];
+	size_t n;
+	const struct pa_elem *e = card_elems(card_of(a), &n);
+	long v;
+
+	*err = card_read(card_of(a), st->elem, st->channel, &v);
+	if (*err < 0 || (size_t)st->elem >= n || v < 0 ||
+	    (unsigned long)v >= e[st->elem].n_items)
+		return NULL;
+	return e[st->elem].items[v];
+}
+
+/*
+ * The gain goes back (a cancel, or a run that never ended). The driver
+ * refuses gain writes (EPERM) while it still takes the run for running,
+ * until the device has told it the run is over: try again until then.
+ */
+static void hw_restore(struct autogain *a, enum ag_result result)
+{
+	a->hw_phase = HW_RESTORING;
+	a->hw_result = result;
+	a->hw_restore_deadline = now_usec(a) / USEC_PER_MS + HW_RESTORE_MS;
+	if (arm(a, &a->poll, now_usec(a), on_hw_poll) < 0)
+		hw_finish(a, AG_FAILED);
+}
+
+static void hw_poll_restoring(struct autogain *a, uint64_t now_ms)
+{
+	int r = input_write_gain_raw(a->in, a->hw_orig_raw);
+
+	if (r == -EPERM && now_ms < a->hw_restore_deadline) {
+		arm(a, &a->poll, now_usec(a) + HW_RETRY_MS * USEC_PER_MS,
+		    on_hw_poll);
+		return;
+	}
+	if (r < 0)
+		log_warning("%s: AutoGain: the gain could not be put back: %s",
+			    input_path(a->in), strerror(-r));
+	hw_finish(a, r < 0 ? AG_FAILED : a->hw_result);
+}
+
+/*
+ * The device runs its autogain while its switch is on: scarlett2 keeps
+ * showing the previous run's result in the status until the device tells
+ * it otherwise, so the status alone cannot say that this run is over. The
+ * switch going off can: the driver then reads the switch and the status
+ * from the device together, and the status is this run's.
+ */
+static void hw_poll_running(struct autogain *a, uint64_t now_ms)
+{
+	const struct pa_ref *sw = &input_map(a->in)->ref[PA_FN_AUTOGAIN];
+	const char *word;
+	enum ag_result result;
+	long on;
+	int r;
+
+	r = card_read(card_of(a), sw->elem, sw->channel, &on);
+	if (r == -ENODEV) {
+		hw_finish(a, AG_FAILED);
+		return;
+	}
+	if (r == 0 && !on) {
+		word = hw_status_word(a, &r);
+		if (r == -ENODEV) {
+			hw_finish(a, AG_FAILED);
+			return;
+		}
+		if (lv_scarlett2_autogain_status(word, &result) !=
+		    LV_HWAG_RUNNING) {
+			log_info("%s: AutoGain: the device's run is over: %s",
+				 input_path(a->in), word ? word : "(no status)");
+			if (result == AG_CANCELLED) {
+				/* the device's own button: the gain goes back */
+				hw_restore(a, AG_CANCELLED);
+				return;
+			}
+			/* its final gain, read now, not when its event comes */
+			device_elem_changed(input_device(a->in),
+					    input_map(a->in)->ref[PA_FN_GAIN].elem,
+					    false);
+			hw_finish(a, result);
+			return;
+		}
+	}
+	if (now_ms >= a->hw_deadline) {
+		log_warning("%s: AutoGain: the device did not finish within %u s",
+			    input_path(a->in), HW_TIMEOUT_MS / 1000);
+		card_write(card_of(a), sw->elem, sw->channel, 0);
+		hw_restore(a, AG_FAILED);
+		return;
+	}
+	arm(a, &a->poll, now_usec(a) + HW_POLL_MS * USEC_PER_MS, on_hw_poll);
+}
+
 static int on_hw_poll(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct autogain *a = userdata;
-	const struct pa_input_map *map = input_map(a->in);
-	const struct pa_ref *st = &map->ref[PA_FN_AUTOGAIN_STATUS];
-	size_t n;
-	const struct pa_elem *e = card_elems(card_of(a), &n);
-	enum ag_result result;
-	long v;
-	int r;
+	uint64_t now_ms = now_usec(a) / USEC_PER_MS;
 
 	(void)s;
-	if (!a->hw_running)
-		return 0;
-	r = card_read(card_of(a), st->elem, st->channel, &v);
-	if (r == -ENODEV) {
-		hw_finish(a, AG_FAILED);
-		return 0;
-	}
-	if (r == 0 && (size_t)st->elem < n && v >= 0 &&
-	    (unsigned long)v < e[st->elem].n_items &&
-	    lv_scarlett2_autogain_status(e[st->elem].items[v], &result) ==
-		    LV_HWAG_FINISHED) {
-		if (result == AG_CANCELLED) {
-			/* the device's own button: put the gain back */
-			input_write_gain_raw(a->in, a->hw_orig_raw);
-		}
-		hw_finish(a, result);
-		return 0;
-	}
-	if (usec / USEC_PER_MS >= a->hw_deadline) {
-		card_write(card_of(a), map->ref[PA_FN_AUTOGAIN].elem,
-			   map->ref[PA_FN_AUTOGAIN].channel, 0);
-		input_write_gain_raw(a->in, a->hw_orig_raw);
-		hw_finish(a, AG_FAILED);
-		return 0;
-	}
-	arm(a, &a->poll, usec + HW_POLL_MS * USEC_PER_MS, on_hw_poll);
+	(void)usec;
+	if (a->hw_phase == HW_RUNNING)
+		hw_poll_running(a, now_ms);
+	else if (a->hw_phase == HW_RESTORING)
+		hw_poll_restoring(a, now_ms);
 	return 0;
 }
 
@@ -631,13 +713,15 @@ static int start_hardware(struct autogain *a, double target,
 		       map->ref[PA_FN_AUTOGAIN].channel, 1);
 	if (r < 0)
 		return pa_bus_error_from_errno(err, r, "starting the device's autogain");
-	a->hw_running = true;
+	a->hw_phase = HW_RUNNING;
 	a->hw_state = "listening";
 	a->hw_deadline = now_usec(a) / USEC_PER_MS + HW_TIMEOUT_MS;
 	r = arm(a, &a->poll, now_usec(a) + HW_POLL_MS * USEC_PER_MS, on_hw_poll);
 	if (r < 0)
 		log_error("%s: AutoGain cannot arm a timer: %s",
 			  input_path(a->in), strerror(-r));
+	log_info("%s: AutoGain: the device's own autogain runs (gain %.1f dB before)",
+		 input_path(a->in), input_live(a->in)->gain_db);
 	r = sd_bus_reply_method_return(call, "");
 	input_emit_changed(a->in, "AutoGainState", NULL);
 	return r;
@@ -650,7 +734,7 @@ int autogain_start(struct input *in, double target_dbfs, unsigned listen_ms,
 {
 	struct autogain *a = input_autogain(in);
 
-	if (ag_running(&a->ag) || a->hw_running)
+	if (ag_running(&a->ag) || a->hw_phase != HW_IDLE)
 		return sd_bus_error_setf(err, PA_ERR_BUSY,
 					 "AutoGain already runs on this input.");
 	if (!autogain_capable(in))
@@ -671,11 +755,14 @@ int autogain_cancel(struct input *in, sd_bus_message *call, sd_bus_error *err)
 	int r;
 
 	(void)err;
-	if (a->hw_running) {
-		card_write(card_of(a), map->ref[PA_FN_AUTOGAIN].elem,
-			   map->ref[PA_FN_AUTOGAIN].channel, 0);
-		r = input_write_gain_raw(in, a->hw_orig_raw);
-		hw_finish(a, r < 0 ? AG_FAILED : AG_CANCELLED);
+	if (a->hw_phase == HW_RUNNING) {
+		/* the device stops; its gain goes back once the driver lets it */
+		r = card_write(card_of(a), map->ref[PA_FN_AUTOGAIN].elem,
+			       map->ref[PA_FN_AUTOGAIN].channel, 0);
+		if (r < 0)
+			log_warning("%s: AutoGain: the device's autogain could not be switched off: %s",
+				    input_path(in), strerror(-r));
+		hw_restore(a, r < 0 ? AG_FAILED : AG_CANCELLED);
 	} else if (ag_cancel(&a->ag) == 0) {
 		drive(a);
 	}

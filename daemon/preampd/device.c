@@ -416,6 +416,35 @@ void device_flush(struct device *d)
 
 /* ---- events from the card ---- */
 
+/*
+ * A lock keeps other programs from switching 48 V on (an ALSA element
+ * lock), not the interface itself: a 48 V button pressed on a locked
+ * input reaches the driver as a change. It goes off again at once.
+ */
+static void enforce_locks(struct device *d, int elem)
+{
+	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
+		struct input *in = d->in[i];
+		const struct pa_input_settings *live;
+		int r;
+
+		if (!in || !(input_map(in)->caps & PA_CAP_PHANTOM) ||
+		    (elem >= 0 && input_map(in)->ref[PA_FN_PHANTOM].elem != elem))
+			continue;
+		live = input_live(in);
+		if (!live->locked || !(live->fields & PA_F_PHANTOM) ||
+		    !live->phantom)
+			continue;
+		r = input_write_phantom(in, false);
+		if (r < 0)
+			log_error("%s: input %u: 48 V was switched on at the interface although the input is locked (48 V off for a ribbon microphone); switching it off failed: %s",
+				  d->key, i + 1, strerror(-r));
+		else
+			log_warning("%s: input %u: 48 V was switched on at the interface although the input is locked (48 V off for a ribbon microphone): switched off again",
+				    d->key, i + 1);
+	}
+}
+
 void device_elem_changed(struct device *d, int elem, bool info)
 {
 	bool changed = false;
@@ -425,6 +454,8 @@ void device_elem_changed(struct device *d, int elem, bool info)
 			changed |= input_refresh(d->in[i], elem);
 	if (changed)
 		device_schedule_save(d);
+	if (changed)
+		enforce_locks(d, elem);
 	if (!info || !d->phantom_pending)
 		return;
 	/* a plug-in guard lifted: the 48 V that "restore" waits for */

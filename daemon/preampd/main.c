@@ -153,6 +153,34 @@ static void remove_stale_tmp(int dirfd, const char *path)
 			    strerror(-n));
 }
 
+/*
+ * While this file names a live preampd, udev's 91-preampd-restore.rules
+ * leaves the cards whose driver has no 48 V plug-in guard to preampd
+ * instead of alsactl's restore (preampd-restore-card, preampd(8)). It is
+ * written once preampd watches udev and removed when it exits; one left
+ * behind by a crash names a dead process, which the helper sees.
+ */
+#define TAKES_CARDS_FILE "running"
+
+static void announce_running(struct manager *m, bool on)
+{
+	char pid[32];
+	int r;
+
+	if (m->runtime_dirfd < 0)
+		return;
+	if (!on) {
+		unlinkat(m->runtime_dirfd, TAKES_CARDS_FILE, 0);
+		return;
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	r = pa_write_file_atomic(m->runtime_dirfd, TAKES_CARDS_FILE, pid,
+				 strlen(pid), 0644, false);
+	if (r < 0)
+		log_warning("cannot write %s in the runtime directory: %s: alsactl's restore at plug-in stays on for every card",
+			    TAKES_CARDS_FILE, strerror(-r));
+}
+
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 		     void *userdata)
 {
@@ -285,11 +313,13 @@ int main(int argc, char **argv)
 		log_error("cannot own %s: %s", PA_BUS_NAME, strerror(-r));
 		goto fail;
 	}
+	announce_running(m, true);
 	log_info("preampd %s: %zu profile(s), %zu device(s), 48 V policy '%s'",
 		 PREAMPD_VERSION, m->n_profiles, m->n_devices,
 		 pa_policy_name(cfg.phantom_policy));
 
 	r = sd_event_loop(m->event);
+	announce_running(m, false);
 	m->exiting = true;
 	manager_flush(m);
 	saver_drain(m->saver);	/* every state file on the disk */

@@ -21,8 +21,10 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctlkit.h"
 
-#define MAX_WORDS		8
+#define DEV(c) ((struct emu_dev *)(c)->dev)
+
 #define MAX_CLIENTS		16
 #define CLIENT_OUT_MAX		(1024 * 1024)	/* unread replies before a drop */
 #define MAX_COUNT		1000000
@@ -30,145 +32,31 @@
 #define MAX_STORM_INTERVAL_MS	10000
 #define KNOB_DB_LIMIT		1000.0
 
-/* ---- the reply ---------------------------------------------------------- */
-
-struct reply {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
-	char why[160];		/* set by fail(): the error line's reason */
-};
-
-/* Room kept for the final "ok" / "error: ..." line. */
-#define REPLY_TAIL_ROOM		(sizeof(((struct reply *)0)->why) + 16)
-
-__attribute__((format(printf, 2, 3)))
-static void say(struct reply *r, const char *fmt, ...)
-{
-	size_t room;
-	va_list ap;
-	int n;
-
-	if (r->overflow)
-		return;
-	room = r->size - r->len;
-	if (room <= REPLY_TAIL_ROOM) {
-		r->overflow = true;
-		return;
-	}
-	room -= REPLY_TAIL_ROOM;
-	va_start(ap, fmt);
-	n = vsnprintf(r->buf + r->len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= room) {
-		r->buf[r->len] = '\0';
-		r->overflow = true;
-		return;
-	}
-	r->len += (size_t)n;
-}
-
-/* Records why a command failed; returns -EINVAL for "return fail(...)". */
-__attribute__((format(printf, 2, 3)))
-static int fail(struct reply *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->why, sizeof(r->why), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* ---- parsing words ------------------------------------------------------ */
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-static int parse_double(const char *s, double min, double max, double *out)
-{
-	double v;
-	char *end;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end || errno || !isfinite(v) || v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
 
 /* An input number as the user writes it (1-based), checked. */
 static int parse_input(const struct emu_dev *d, const char *s, unsigned int *in,
-		       struct reply *r)
+		       struct ck_reply *r)
 {
 	unsigned long v;
 
-	if (parse_uint(s, PAMP_MAX_INPUTS, &v) || v < 1 ||
+	if (ck_parse_uint(s, PAMP_MAX_INPUTS, &v) || v < 1 ||
 	    v > d->desc.num_inputs)
-		return fail(r, "no input '%s' (inputs are 1..%u)", s,
+		return ck_fail(r, "no input '%s' (inputs are 1..%u)", s,
 			    d->desc.num_inputs);
 	*in = (unsigned int)v - 1;
 	return 0;
 }
 
 static int parse_count(const char *s, unsigned long max, unsigned long *out,
-		       const char *what, struct reply *r)
+		       const char *what, struct ck_reply *r)
 {
-	if (parse_uint(s, max, out))
-		return fail(r, "bad %s '%s' (0..%lu)", what, s, max);
+	if (ck_parse_uint(s, max, out))
+		return ck_fail(r, "bad %s '%s' (0..%lu)", what, s, max);
 	return 0;
 }
 
-static int parse_on_off(const char *s, bool *on, struct reply *r)
-{
-	if (!strcmp(s, "on") || !strcmp(s, "1")) {
-		*on = true;
-		return 0;
-	}
-	if (!strcmp(s, "off") || !strcmp(s, "0")) {
-		*on = false;
-		return 0;
-	}
-	return fail(r, "expected on or off, not '%s'", s);
-}
-
 /* ---- formatting --------------------------------------------------------- */
-
-/* dB values as people write them: "10", "-12.5", "0.25", "-inf". */
-static const char *fmt_db(char buf[32], double v)
-{
-	char *p;
-
-	if (isinf(v) && v < 0)
-		return "-inf";
-	snprintf(buf, 32, "%.2f", v);
-	p = strchr(buf, '.');
-	if (p) {
-		char *e = buf + strlen(buf) - 1;
-
-		while (e > p && *e == '0')
-			*e-- = '\0';
-		if (e == p)
-			*e = '\0';
-	}
-	if (!strcmp(buf, "-0"))
-		strcpy(buf, "0");
-	return buf;
-}
 
 static double q8_to_db(int v)
 {
@@ -177,50 +65,50 @@ static double q8_to_db(int v)
 
 /* ---- state -------------------------------------------------------------- */
 
-static void state_device(const struct emu_dev *d, struct reply *r)
+static void state_device(const struct emu_dev *d, struct ck_reply *r)
 {
 	const struct emu_desc *desc = &d->desc;
 
-	say(r, "device.name=%s\n", desc->name);
-	say(r, "device.serial=%s\n", desc->serial);
-	say(r, "device.vendor_id=0x%04x\n", desc->vendor_id);
-	say(r, "device.product_id=0x%04x\n", desc->product_id);
-	say(r, "device.flags=0x%02x\n", desc->flags);
-	say(r, "device.num_inputs=%u\n", desc->num_inputs);
-	say(r, "device.meter_window_ms=%u\n", desc->meter_window_ms);
-	say(r, "device.powered=%d\n", d->powered ? 1 : 0);
+	ck_say(r, "device.name=%s\n", desc->name);
+	ck_say(r, "device.serial=%s\n", desc->serial);
+	ck_say(r, "device.vendor_id=0x%04x\n", desc->vendor_id);
+	ck_say(r, "device.product_id=0x%04x\n", desc->product_id);
+	ck_say(r, "device.flags=0x%02x\n", desc->flags);
+	ck_say(r, "device.num_inputs=%u\n", desc->num_inputs);
+	ck_say(r, "device.meter_window_ms=%u\n", desc->meter_window_ms);
+	ck_say(r, "device.powered=%d\n", d->powered ? 1 : 0);
 }
 
 static void state_input(struct emu_dev *d, unsigned int i, uint64_t now_ns,
-			struct reply *r)
+			struct ck_reply *r)
 {
 	const struct emu_input_desc *id = &d->desc.inputs[i];
 	const struct emu_input *in = &d->in[i];
 	unsigned int n = i + 1, sw;
 	char b[32];
 
-	say(r, "in%u.label=%s\n", n, id->label);
-	say(r, "in%u.caps=0x%04x\n", n, id->caps);
-	say(r, "in%u.gain=%d\n", n, in->gain);
-	say(r, "in%u.gain_db=%s\n", n, fmt_db(b, q8_to_db(in->gain)));
-	say(r, "in%u.gain_min_db=%s\n", n, fmt_db(b, q8_to_db(id->gain_min)));
-	say(r, "in%u.gain_max_db=%s\n", n, fmt_db(b, q8_to_db(id->gain_max)));
-	say(r, "in%u.gain_step_db=%s\n", n,
-	    fmt_db(b, q8_to_db(id->gain_step)));
-	say(r, "in%u.switches=0x%04x\n", n, in->switches);
+	ck_say(r, "in%u.label=%s\n", n, id->label);
+	ck_say(r, "in%u.caps=0x%04x\n", n, id->caps);
+	ck_say(r, "in%u.gain=%d\n", n, in->gain);
+	ck_say(r, "in%u.gain_db=%s\n", n, ck_fmt_db(b, q8_to_db(in->gain)));
+	ck_say(r, "in%u.gain_min_db=%s\n", n, ck_fmt_db(b, q8_to_db(id->gain_min)));
+	ck_say(r, "in%u.gain_max_db=%s\n", n, ck_fmt_db(b, q8_to_db(id->gain_max)));
+	ck_say(r, "in%u.gain_step_db=%s\n", n,
+	    ck_fmt_db(b, q8_to_db(id->gain_step)));
+	ck_say(r, "in%u.switches=0x%04x\n", n, in->switches);
 	for (sw = 0; sw < PAMP_NUM_SWITCHES; sw++)
-		say(r, "in%u.%s=%d\n", n, emu_switch_name(sw),
+		ck_say(r, "in%u.%s=%d\n", n, emu_switch_name(sw),
 		    (in->switches >> sw) & 1);
-	say(r, "in%u.phantom_group=%u\n", n, id->phantom_group);
-	say(r, "in%u.source=%s\n", n, emu_shape_name(in->source.shape));
-	say(r, "in%u.level_dbfs=%s\n", n, fmt_db(b, in->source.level_dbfs));
-	say(r, "in%u.expected_peak_dbfs=%s\n", n,
-	    fmt_db(b, emu_dev_expected_peak_dbfs(d, i)));
-	say(r, "in%u.meter_peak=%d\n", n, emu_dev_meter_peak(d, i, now_ns));
-	say(r, "in%u.clip_count=%u\n", n, in->meter.clip_count);
+	ck_say(r, "in%u.phantom_group=%u\n", n, id->phantom_group);
+	ck_say(r, "in%u.source=%s\n", n, emu_shape_name(in->source.shape));
+	ck_say(r, "in%u.level_dbfs=%s\n", n, ck_fmt_db(b, in->source.level_dbfs));
+	ck_say(r, "in%u.expected_peak_dbfs=%s\n", n,
+	    ck_fmt_db(b, emu_dev_expected_peak_dbfs(d, i)));
+	ck_say(r, "in%u.meter_peak=%d\n", n, emu_dev_meter_peak(d, i, now_ns));
+	ck_say(r, "in%u.clip_count=%u\n", n, in->meter.clip_count);
 }
 
-static void state_all(struct emu_dev *d, uint64_t now_ns, struct reply *r)
+static void state_all(struct emu_dev *d, uint64_t now_ns, struct ck_reply *r)
 {
 	unsigned int i;
 
@@ -231,45 +119,21 @@ static void state_all(struct emu_dev *d, uint64_t now_ns, struct reply *r)
 
 /* ---- commands ----------------------------------------------------------- */
 
-struct cmd_ctx {
-	const struct emu_ctl *ctl;
-	struct emu_dev *d;
-	uint64_t now_ns;
-	int argc;		/* words after the command's name(s) */
-	char **argv;
-	struct reply *r;
-};
 
-static int cmd_state(struct cmd_ctx *c)
+static int cmd_state(struct ck_ctx *c)
 {
-	state_all(c->d, c->now_ns, c->r);
+	state_all(DEV(c), c->now_ns, c->r);
 	return 0;
 }
 
-static int cmd_get(struct cmd_ctx *c)
+static void state_of(struct ck_ctx *c, struct ck_reply *r)
 {
-	size_t klen = strlen(c->argv[0]);
-	struct reply all = { NULL, EMU_CTL_REPLY_MAX, 0, false, "" };
-	const char *line, *nl;
-	int ret;
+	state_all(DEV(c), c->now_ns, r);
+}
 
-	all.buf = malloc(all.size);
-	if (!all.buf)
-		return fail(c->r, "out of memory");
-	all.buf[0] = '\0';
-	state_all(c->d, c->now_ns, &all);
-
-	ret = fail(c->r, "no key '%s' (see 'state')", c->argv[0]);
-	for (line = all.buf; (nl = strchr(line, '\n')); line = nl + 1) {
-		if (!strncmp(line, c->argv[0], klen) && line[klen] == '=') {
-			say(c->r, "%.*s\n", (int)(nl - line - (long)klen - 1),
-			    line + klen + 1);
-			ret = 0;
-			break;
-		}
-	}
-	free(all.buf);
-	return ret;
+static int cmd_get(struct ck_ctx *c)
+{
+	return ck_get(c, c->argv[0], state_of);
 }
 
 static const char *request_name(unsigned int code)
@@ -277,146 +141,140 @@ static const char *request_name(unsigned int code)
 	return code == 0 ? "UNKNOWN" : emu_request_name(code);
 }
 
-static int cmd_counters(struct cmd_ctx *c)
+static int cmd_counters(struct ck_ctx *c)
 {
-	const struct emu_stats *st = c->ctl->stats;
-	struct emu_dev *d = c->d;
+	const struct emu_stats *st = c->env->stats;
+	struct emu_dev *d = DEV(c);
 	unsigned int code;
 
 	for (code = 0; code <= PAMP_REQ_LAST; code++) {
 		unsigned int ok = d->count[code][EMU_COUNT_OK];
 		unsigned int stalled = d->count[code][EMU_COUNT_STALLED];
 
-		say(c->r, "req.%s=%u\n", request_name(code), ok + stalled);
-		say(c->r, "stall.%s=%u\n", request_name(code), stalled);
+		ck_say(c->r, "req.%s=%u\n", request_name(code), ok + stalled);
+		ck_say(c->r, "stall.%s=%u\n", request_name(code), stalled);
 	}
-	say(c->r, "audio.skipped_frames=%llu\n",
+	ck_say(c->r, "audio.skipped_frames=%llu\n",
 	    (unsigned long long)d->tl.skipped);
 	if (st) {
-		say(c->r, "notify.sent=%llu\n",
+		ck_say(c->r, "notify.sent=%llu\n",
 		    (unsigned long long)st->notify_sent);
-		say(c->r, "iso.urbs=%llu\n", (unsigned long long)st->iso_urbs);
-		say(c->r, "iso.packets=%llu\n",
+		ck_say(c->r, "iso.urbs=%llu\n", (unsigned long long)st->iso_urbs);
+		ck_say(c->r, "iso.packets=%llu\n",
 		    (unsigned long long)st->iso_packets);
-		say(c->r, "std.requests=%llu\n",
+		ck_say(c->r, "std.requests=%llu\n",
 		    (unsigned long long)st->std_requests);
-		say(c->r, "connections=%llu\n",
+		ck_say(c->r, "connections=%llu\n",
 		    (unsigned long long)st->connections);
 	}
 	return 0;
 }
 
-static int cmd_reset_counters(struct cmd_ctx *c)
+static int cmd_reset_counters(struct ck_ctx *c)
 {
-	memset(c->d->count, 0, sizeof(c->d->count));
-	if (c->ctl->stats)
-		memset(c->ctl->stats, 0, sizeof(*c->ctl->stats));
+	memset(DEV(c)->count, 0, sizeof(DEV(c)->count));
+	if (c->env->stats)
+		memset(c->env->stats, 0, sizeof(*c->env->stats));
 	return 0;
 }
 
-static int knob_gain(struct cmd_ctx *c, unsigned int in, const char *arg)
+static int knob_gain(struct ck_ctx *c, unsigned int in, const char *arg)
 {
-	const struct emu_input_desc *id = &c->d->desc.inputs[in];
+	const struct emu_input_desc *id = &DEV(c)->desc.inputs[in];
 	long q8;
 	double db;
 	int ret;
 
 	if (!(id->caps & PAMP_CAP_GAIN))
-		return fail(c->r, "input %u has no software gain", in + 1);
-	if (parse_double(arg, -KNOB_DB_LIMIT, KNOB_DB_LIMIT, &db))
-		return fail(c->r, "bad gain '%s' (dB)", arg);
+		return ck_fail(c->r, "input %u has no software gain", in + 1);
+	if (ck_parse_double(arg, -KNOB_DB_LIMIT, KNOB_DB_LIMIT, &db))
+		return ck_fail(c->r, "bad gain '%s' (dB)", arg);
 	/* the model snaps to the grid and clamps to the range */
 	q8 = lround(db * 256.0);
 	if (q8 < INT16_MIN)
 		q8 = INT16_MIN;
 	if (q8 > INT16_MAX)
 		q8 = INT16_MAX;
-	ret = emu_dev_knob_gain(c->d, in, (int16_t)q8);
+	ret = emu_dev_knob_gain(DEV(c), in, (int16_t)q8);
 	if (ret < 0)
-		return fail(c->r, "the device refused the gain (%s)",
+		return ck_fail(c->r, "the device refused the gain (%s)",
 			    strerror(-ret));
 	return 0;
 }
 
-static int cmd_knob(struct cmd_ctx *c)
+static int cmd_knob(struct ck_ctx *c)
 {
 	unsigned int in;
 	bool on = false;
 	int sw, ret;
 
-	if (parse_input(c->d, c->argv[0], &in, c->r))
+	if (parse_input(DEV(c), c->argv[0], &in, c->r))
 		return -EINVAL;
 	if (!strcmp(c->argv[1], "gain"))
 		return knob_gain(c, in, c->argv[2]);
 
 	sw = emu_switch_from_name(c->argv[1]);
 	if (sw < 0)
-		return fail(c->r, "no control '%s' (gain phantom pad phase hpf air inst)",
+		return ck_fail(c->r, "no control '%s' (gain phantom pad phase hpf air inst)",
 			    c->argv[1]);
-	if (parse_on_off(c->argv[2], &on, c->r))
+	if (ck_parse_on_off(c->argv[2], &on, c->r))
 		return -EINVAL;
-	if (!(c->d->desc.inputs[in].caps & (1u << sw)))
-		return fail(c->r, "input %u has no %s switch", in + 1,
+	if (!(DEV(c)->desc.inputs[in].caps & (1u << sw)))
+		return ck_fail(c->r, "input %u has no %s switch", in + 1,
 			    c->argv[1]);
-	ret = emu_dev_knob_switch(c->d, in, (unsigned int)sw, on);
+	ret = emu_dev_knob_switch(DEV(c), in, (unsigned int)sw, on);
 	if (ret < 0)
-		return fail(c->r, "the device refused the switch (%s)",
+		return ck_fail(c->r, "the device refused the switch (%s)",
 			    strerror(-ret));
 	return 0;
 }
 
-static int cmd_source(struct cmd_ctx *c)
+static int cmd_source(struct ck_ctx *c)
 {
 	unsigned int in;
 	double level;
 	int shape;
 
-	if (parse_input(c->d, c->argv[0], &in, c->r))
+	if (parse_input(DEV(c), c->argv[0], &in, c->r))
 		return -EINVAL;
 	shape = emu_shape_from_name(c->argv[1]);
 	if (shape < 0)
-		return fail(c->r, "no source shape '%s' (silence sine speech)",
+		return ck_fail(c->r, "no source shape '%s' (silence sine speech)",
 			    c->argv[1]);
-	if (parse_double(c->argv[2], EMU_LEVEL_MIN_DBFS, EMU_LEVEL_MAX_DBFS,
+	if (ck_parse_double(c->argv[2], EMU_LEVEL_MIN_DBFS, EMU_LEVEL_MAX_DBFS,
 			 &level))
-		return fail(c->r, "bad level '%s' (dBFS, %g..%g)", c->argv[2],
+		return ck_fail(c->r, "bad level '%s' (dBFS, %g..%g)", c->argv[2],
 			    EMU_LEVEL_MIN_DBFS, EMU_LEVEL_MAX_DBFS);
 
 	/* what was rendered so far keeps the old source */
-	emu_dev_catch_up(c->d, c->now_ns);
-	if (emu_dev_set_source(c->d, in, (enum emu_shape)shape, level) < 0)
-		return fail(c->r, "the device refused the source");
+	emu_dev_catch_up(DEV(c), c->now_ns);
+	if (emu_dev_set_source(DEV(c), in, (enum emu_shape)shape, level) < 0)
+		return ck_fail(c->r, "the device refused the source");
 	return 0;
 }
 
-static int cmd_reset(struct cmd_ctx *c)
+static int cmd_reset(struct ck_ctx *c)
 {
-	if (!c->d->powered)
-		return fail(c->r, "the device is not powered (unplugged)");
-	emu_dev_reset(c->d, c->now_ns);
+	if (!DEV(c)->powered)
+		return ck_fail(c->r, "the device is not powered (unplugged)");
+	emu_dev_reset(DEV(c), c->now_ns);
 	return 0;
 }
 
-static int cmd_clip(struct cmd_ctx *c)
+static int cmd_clip(struct ck_ctx *c)
 {
 	unsigned int in;
 
-	if (parse_input(c->d, c->argv[0], &in, c->r))
+	if (parse_input(DEV(c), c->argv[0], &in, c->r))
 		return -EINVAL;
-	emu_dev_catch_up(c->d, c->now_ns);
-	emu_dev_force_clip(c->d, in);
+	emu_dev_catch_up(DEV(c), c->now_ns);
+	emu_dev_force_clip(DEV(c), in);
 	return 0;
 }
 
-static int cmd_unplug(struct cmd_ctx *c)
+static int cmd_unplug(struct ck_ctx *c)
 {
-	const struct emu_ctl_hooks *h = c->ctl->hooks;
-
-	if (!h || !h->unplug)
-		return fail(c->r, "this transport cannot unplug");
-	if (h->unplug(h->data) < 0)
-		return fail(c->r, "not plugged in");
-	return 0;
+	return ck_unplug(c);
 }
 
 /* ---- faults ------------------------------------------------------------- */
@@ -470,17 +328,17 @@ static void list_kinds(const struct kind_name *k, char *buf, size_t size)
 					len ? " " : "", k->name);
 }
 
-static int bad_kind(struct cmd_ctx *c, const struct kind_name *k,
+static int bad_kind(struct ck_ctx *c, const struct kind_name *k,
 		    const char *name)
 {
 	char all[128];
 
 	list_kinds(k, all, sizeof(all));
-	return fail(c->r, "no such kind '%s' (%s)", name, all);
+	return ck_fail(c->r, "no such kind '%s' (%s)", name, all);
 }
 
 /* Optional trailing count N, default 1. */
-static int optional_count(struct cmd_ctx *c, int at, unsigned long *n)
+static int optional_count(struct ck_ctx *c, int at, unsigned long *n)
 {
 	*n = 1;
 	if (c->argc <= at)
@@ -488,89 +346,89 @@ static int optional_count(struct cmd_ctx *c, int at, unsigned long *n)
 	return parse_count(c->argv[at], MAX_COUNT, n, "count", c->r);
 }
 
-static int fault_stall(struct cmd_ctx *c)
+static int fault_stall(struct ck_ctx *c)
 {
 	unsigned long n;
 
 	if (parse_count(c->argv[0], MAX_COUNT, &n, "count", c->r))
 		return -EINVAL;
-	c->d->faults.stall_next = (unsigned int)n;
+	DEV(c)->faults.stall_next = (unsigned int)n;
 	return 0;
 }
 
-static int fault_delay(struct cmd_ctx *c)
+static int fault_delay(struct ck_ctx *c)
 {
 	unsigned long ms, n;
 
 	if (parse_count(c->argv[0], MAX_DELAY_MS, &ms, "delay", c->r) ||
 	    optional_count(c, 1, &n))
 		return -EINVAL;
-	c->d->faults.delay_ms = (unsigned int)ms;
-	c->d->faults.delay_next = (unsigned int)n;
+	DEV(c)->faults.delay_ms = (unsigned int)ms;
+	DEV(c)->faults.delay_next = (unsigned int)n;
 	return 0;
 }
 
-static int fault_short(struct cmd_ctx *c)
+static int fault_short(struct ck_ctx *c)
 {
 	unsigned long len, n;
 
 	if (parse_count(c->argv[0], UINT16_MAX, &len, "length", c->r) ||
 	    optional_count(c, 1, &n))
 		return -EINVAL;
-	c->d->faults.short_len = (unsigned int)len;
-	c->d->faults.short_next = (unsigned int)n;
+	DEV(c)->faults.short_len = (unsigned int)len;
+	DEV(c)->faults.short_next = (unsigned int)n;
 	return 0;
 }
 
-static int fault_disconnect_on(struct cmd_ctx *c)
+static int fault_disconnect_on(struct ck_ctx *c)
 {
 	const char *name = c->argv[0];
 	unsigned int code;
 
 	if (!strcasecmp(name, "any")) {
-		c->d->faults.disconnect_on = -1;
+		DEV(c)->faults.disconnect_on = -1;
 		return 0;
 	}
 	if (!strcasecmp(name, "none")) {
-		c->d->faults.disconnect_on = 0;
+		DEV(c)->faults.disconnect_on = 0;
 		return 0;
 	}
 	for (code = PAMP_REQ_FIRST; code <= PAMP_REQ_LAST; code++) {
 		const char *known = emu_request_name(code);
 
 		if (known && !strcasecmp(name, known)) {
-			c->d->faults.disconnect_on = (int)code;
+			DEV(c)->faults.disconnect_on = (int)code;
 			return 0;
 		}
 	}
-	return fail(c->r, "no request '%s' (GET_INFO ... SET_ALL_STATE, any, none)",
+	return ck_fail(c->r, "no request '%s' (GET_INFO ... SET_ALL_STATE, any, none)",
 		    name);
 }
 
-static int fault_info(struct cmd_ctx *c)
+static int fault_info(struct ck_ctx *c)
 {
 	int kind;
 
 	if (find_kind(bad_info_kinds, c->argv[0], &kind))
 		return bad_kind(c, bad_info_kinds, c->argv[0]);
-	c->d->faults.bad_info = (enum emu_bad_info)kind;
+	DEV(c)->faults.bad_info = (enum emu_bad_info)kind;
 	return 0;
 }
 
-static int fault_input_info(struct cmd_ctx *c)
+static int fault_input_info(struct ck_ctx *c)
 {
 	unsigned int in;
 	int kind;
 
-	if (parse_input(c->d, c->argv[0], &in, c->r))
+	if (parse_input(DEV(c), c->argv[0], &in, c->r))
 		return -EINVAL;
 	if (find_kind(bad_input_kinds, c->argv[1], &kind))
 		return bad_kind(c, bad_input_kinds, c->argv[1]);
-	c->d->faults.bad_input[in] = (enum emu_bad_input_info)kind;
+	DEV(c)->faults.bad_input[in] = (enum emu_bad_input_info)kind;
 	return 0;
 }
 
-static int fault_storm(struct cmd_ctx *c)
+static int fault_storm(struct ck_ctx *c)
 {
 	unsigned long count, interval = 1;
 
@@ -579,46 +437,39 @@ static int fault_storm(struct cmd_ctx *c)
 	if (c->argc > 1 && parse_count(c->argv[1], MAX_STORM_INTERVAL_MS,
 				       &interval, "interval", c->r))
 		return -EINVAL;
-	c->d->faults.storm_left = (unsigned int)count;
-	c->d->faults.storm_interval_ms = (unsigned int)interval;
+	DEV(c)->faults.storm_left = (unsigned int)count;
+	DEV(c)->faults.storm_interval_ms = (unsigned int)interval;
 	return 0;
 }
 
-static int fault_notify_short(struct cmd_ctx *c)
+static int fault_notify_short(struct ck_ctx *c)
 {
 	unsigned long len;
 
 	if (parse_count(c->argv[0], sizeof(struct pamp_notification) - 1, &len,
 			"length", c->r))
 		return -EINVAL;
-	c->d->faults.notify_short = true;
-	c->d->faults.notify_short_len = (unsigned int)len;
+	DEV(c)->faults.notify_short = true;
+	DEV(c)->faults.notify_short_len = (unsigned int)len;
 	return 0;
 }
 
-static int fault_notify_garbage(struct cmd_ctx *c)
+static int fault_notify_garbage(struct ck_ctx *c)
 {
-	c->d->faults.notify_garbage = true;
+	DEV(c)->faults.notify_garbage = true;
 	return 0;
 }
 
-static int fault_clear(struct cmd_ctx *c)
+static int fault_clear(struct ck_ctx *c)
 {
-	memset(&c->d->faults, 0, sizeof(c->d->faults));
+	memset(&DEV(c)->faults, 0, sizeof(DEV(c)->faults));
 	return 0;
 }
 
 /* ---- the command table -------------------------------------------------- */
 
-struct command {
-	const char *name;
-	int min_args;
-	int max_args;
-	const char *usage;
-	int (*run)(struct cmd_ctx *c);
-};
 
-static const struct command fault_commands[] = {
+static const struct ck_command fault_commands[] = {
 	{ "stall", 1, 1, "fault stall N", fault_stall },
 	{ "delay", 1, 2, "fault delay MS [N]", fault_delay },
 	{ "short", 1, 2, "fault short LEN [N]", fault_short },
@@ -632,9 +483,9 @@ static const struct command fault_commands[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-static int cmd_fault(struct cmd_ctx *c);
+static int cmd_fault(struct ck_ctx *c);
 
-static const struct command commands[] = {
+static const struct ck_command commands[] = {
 	{ "state", 0, 0, "state", cmd_state },
 	{ "get", 1, 1, "get KEY", cmd_get },
 	{ "counters", 0, 0, "counters", cmd_counters },
@@ -644,123 +495,21 @@ static const struct command commands[] = {
 	{ "reset", 0, 0, "reset", cmd_reset },
 	{ "clip", 1, 1, "clip IN", cmd_clip },
 	{ "unplug", 0, 0, "unplug", cmd_unplug },
-	{ "fault", 1, MAX_WORDS, "fault WHAT ...", cmd_fault },
+	{ "fault", 1, CK_MAX_WORDS, "fault WHAT ...", cmd_fault },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-/* Finds name in table and runs it on the words after it. */
-static int run_from(const struct command *table, struct cmd_ctx *c,
-		    const char *what)
+static int cmd_fault(struct ck_ctx *c)
 {
-	const char *name = c->argv[0];
-	const struct command *cmd;
-
-	for (cmd = table; cmd->name; cmd++)
-		if (!strcmp(cmd->name, name))
-			break;
-	if (!cmd->name)
-		return fail(c->r, "unknown %s '%s'", what, name);
-
-	c->argc--;
-	c->argv++;
-	if (c->argc < cmd->min_args || c->argc > cmd->max_args)
-		return fail(c->r, "usage: %s", cmd->usage);
-	return cmd->run(c);
-}
-
-static int cmd_fault(struct cmd_ctx *c)
-{
-	return run_from(fault_commands, c, "fault");
-}
-
-/* Splits line in place into at most MAX_WORDS words. */
-static int split_words(char *line, char **argv, struct reply *r)
-{
-	int argc = 0;
-	char *p = line;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (argc == MAX_WORDS)
-			return fail(r, "too many words");
-		argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		if (*p)
-			*p++ = '\0';
-	}
-	return argc;
-}
-
-/* Copies the line, without its line end, refusing what is not text. */
-static int take_line(char *dst, size_t size, const char *line, struct reply *r)
-{
-	size_t n = strnlen(line, size);
-	size_t i;
-
-	if (n == size)
-		return fail(r, "line too long (at most %zu bytes)", size - 1);
-	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		n--;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)line[i];
-
-		if (ch < 0x20 && ch != '\t')
-			return fail(r, "control character in the line");
-		if (ch >= 0x7f)
-			return fail(r, "non-ASCII byte in the line");
-	}
-	memcpy(dst, line, n);
-	dst[n] = '\0';
-	return 0;
-}
-
-/* Ends the reply with its final line; returns the command's final status. */
-static int finish(struct reply *r, int ret)
-{
-	if (!ret && r->overflow) {
-		r->len = 0;
-		ret = fail(r, "reply too long");
-	}
-	if (ret) {
-		/* an error replaces whatever the command said so far */
-		r->len = 0;
-		snprintf(r->buf, r->size, "error: %s\n",
-			 r->why[0] ? r->why : "failed");
-	} else {
-		snprintf(r->buf + r->len, r->size - r->len, "ok\n");
-	}
-	return ret;
+	return ck_run_from(fault_commands, c, "fault");
 }
 
 int emu_ctl_exec(const struct emu_ctl *ctl, const char *line, uint64_t now_ns,
 		 char *out, size_t out_size)
 {
-	struct reply r = { out, out_size, 0, false, "" };
-	char copy[EMU_CTL_LINE_MAX];
-	char *argv[MAX_WORDS];
-	struct cmd_ctx c = { ctl, ctl->dev, now_ns, 0, argv, &r };
-	int ret;
+	struct emu_ctl_env env = { ctl->stats, ctl->hooks };
 
-	if (!out || out_size < 64)
-		return -EINVAL;
-	out[0] = '\0';
-
-	ret = take_line(copy, sizeof(copy), line, &r);
-	if (!ret) {
-		c.argc = split_words(copy, argv, &r);
-		if (c.argc == 0)
-			ret = fail(&r, "empty command");
-		else if (c.argc < 0)
-			ret = c.argc;
-		else
-			ret = run_from(commands, &c, "command");
-	}
-	ret = finish(&r, ret);
-	return ret < 0 ? ret : (ret ? -EINVAL : 0);
+	return ck_exec(commands, ctl->dev, &env, line, now_ns, out, out_size);
 }
 
 /* ---- the socket --------------------------------------------------------- */
@@ -779,7 +528,8 @@ struct client {
 struct emu_ctl_server {
 	int listen_fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	const struct emu_ctl *ctl;
+	emu_ctl_exec_fn exec;
+	void *ctx;
 	struct client clients[MAX_CLIENTS];
 	/* which client each polled slot after the listener belongs to */
 	int polled[MAX_CLIENTS];
@@ -839,7 +589,7 @@ static int client_flush(struct client *cl)
 static int client_line(struct emu_ctl_server *s, struct client *cl,
 		       const char *line, uint64_t now_ns)
 {
-	emu_ctl_exec(s->ctl, line, now_ns, s->reply, sizeof(s->reply));
+	s->exec(s->ctx, line, now_ns, s->reply, sizeof(s->reply));
 	return client_queue(cl, s->reply, strlen(s->reply));
 }
 
@@ -947,8 +697,14 @@ static int remove_stale(const char *path, const struct sockaddr_un *sa)
 	return unlink(path) < 0 ? -errno : 0;
 }
 
+int emu_ctl_exec_cb(void *ctl, const char *line, uint64_t now_ns, char *out,
+		    size_t out_size)
+{
+	return emu_ctl_exec(ctl, line, now_ns, out, out_size);
+}
+
 struct emu_ctl_server *emu_ctl_server_new(const char *path,
-					  const struct emu_ctl *ctl)
+					  emu_ctl_exec_fn exec, void *ctx)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct emu_ctl_server *s;
@@ -964,7 +720,8 @@ struct emu_ctl_server *emu_ctl_server_new(const char *path,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->ctl = ctl;
+	s->exec = exec;
+	s->ctx = ctx;
 	strcpy(s->path, path);
 	for (i = 0; i < MAX_CLIENTS; i++)
 		s->clients[i].fd = -1;

@@ -36,6 +36,12 @@ struct emu_ctl_hooks {
 	void *data;
 };
 
+/* What every personality's commands may use besides its device. */
+struct emu_ctl_env {
+	struct emu_stats *stats;
+	const struct emu_ctl_hooks *hooks;	/* may be NULL */
+};
+
 /* Everything a command may act on. hooks may be NULL. */
 struct emu_ctl {
 	struct emu_dev *dev;
@@ -56,12 +62,21 @@ int emu_ctl_exec(const struct emu_ctl *ctl, const char *line, uint64_t now_ns,
 /* The socket side: a listening Unix socket and its clients. */
 struct emu_ctl_server;
 
+/* Runs one command line; the same contract as emu_ctl_exec(). */
+typedef int (*emu_ctl_exec_fn)(void *ctx, const char *line, uint64_t now_ns,
+			       char *out, size_t out_size);
+
+/* emu_ctl_exec() for an emu_ctl_server_new() of preamp-emu's own device. */
+int emu_ctl_exec_cb(void *ctl, const char *line, uint64_t now_ns, char *out,
+		    size_t out_size);
+
 /*
  * Listens on path (a stale socket there is replaced, a live one is an
- * error). Returns NULL with errno set on failure.
+ * error); each command line goes to exec(ctx, ...). Returns NULL with errno
+ * set on failure.
  */
 struct emu_ctl_server *emu_ctl_server_new(const char *path,
-					  const struct emu_ctl *ctl);
+					  emu_ctl_exec_fn exec, void *ctx);
 void emu_ctl_server_free(struct emu_ctl_server *s);
 
 /* Event loop glue: fills at most max pollfds, returns how many. */

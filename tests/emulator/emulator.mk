@@ -6,8 +6,24 @@ EMU_DIR        := tests/emulator
 # the device model alone, as the unit tests link it
 EMU_MODEL_SRCS := $(EMU_DIR)/model.c $(EMU_DIR)/audio.c $(EMU_DIR)/modelfile.c
 # the whole emulator
+# the personalities: preamp-emu's own interface and the interfaces people
+# own, each a device model (unit-tested alone) and its glue
+# (the scarlett2 model alone, as its unit tests link it)
+EMU_S2_SRCS    := $(EMU_DIR)/scarlett2-model.c $(EMU_DIR)/scarlett2-models.c \
+                  $(EMU_DIR)/event.c
+EMU_BB_SRCS    := $(EMU_DIR)/bbfpro-model.c $(EMU_DIR)/afe.c \
+                  $(EMU_DIR)/audio.c $(EMU_DIR)/event.c
+EMU_U2_SRCS    := $(EMU_DIR)/uac2-model.c $(EMU_DIR)/afe.c \
+                  $(EMU_DIR)/audio.c $(EMU_DIR)/event.c
+EMU_PERS_SRCS  := $(EMU_DIR)/personality.c $(EMU_DIR)/usbdesc.c \
+                  $(EMU_DIR)/preamp-personality.c \
+                  $(EMU_DIR)/scarlett2-model.c $(EMU_DIR)/scarlett2-models.c \
+                  $(EMU_DIR)/scarlett2.c $(EMU_DIR)/event.c \
+                  $(EMU_DIR)/bbfpro-model.c $(EMU_DIR)/afe.c $(EMU_DIR)/bbfpro.c \
+                  $(EMU_DIR)/uac2-model.c $(EMU_DIR)/uac2.c
 EMU_SRCS       := $(EMU_MODEL_SRCS) $(EMU_DIR)/descriptors.c \
-                  $(EMU_DIR)/usbip.c $(EMU_DIR)/ctl.c $(EMU_DIR)/main.c
+                  $(EMU_DIR)/usbip.c $(EMU_DIR)/ctl.c $(EMU_DIR)/ctlkit.c \
+                  $(EMU_PERS_SRCS) $(EMU_DIR)/main.c
 EMU_CTL_SRCS   := $(EMU_DIR)/preamp-emu-ctl.c
 
 $(B)/obj/$(EMU_DIR)/%.o $(B)/asan/$(EMU_DIR)/%.o: CPPFLAGS += -I$(EMU_DIR)
@@ -21,3 +37,9 @@ $(B)/bin/preamp-emu-ctl: $(EMU_CTL_SRCS:%.c=$(B)/obj/%.o)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 USER_BINS += $(B)/bin/preamp-emu $(B)/bin/preamp-emu-ctl
+
+# the personalities' device models, unit-tested on the host
+UNIT_SUITES += scarlett2 bbfpro uac2
+UNIT_scarlett2_SRCS := $(EMU_S2_SRCS)
+UNIT_bbfpro_SRCS    := $(EMU_BB_SRCS)
+UNIT_uac2_SRCS      := $(EMU_U2_SRCS)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * preamp-emu: an emulated USB audio interface with preamp control, served
- * over USB/IP on loopback, steered through a control socket.
+ * over USB/IP on loopback, steered through a control socket. The model file
+ * says which device it is: preamp-emu's own interface, or one of the
+ * interfaces people own (personality.h).
  *
  *   preamp-emu --model FILE --port PORT --ctl SOCKET [--serial S]
  *              [--busid ID] [--verbose]
@@ -18,9 +20,7 @@
 #include <time.h>
 
 #include "ctl.h"
-#include "descriptors.h"
-#include "model.h"
-#include "modelfile.h"
+#include "personality.h"
 #include "usbip.h"
 
 #define MAX_POLLFDS	32
@@ -131,28 +131,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static int set_serial(struct emu_desc *desc, const char *serial)
-{
-	size_t i, n = strlen(serial);
-
-	if (n == 0 || n >= sizeof(desc->serial)) {
-		fprintf(stderr, "preamp-emu: the serial must be 1..%zu characters\n",
-			sizeof(desc->serial) - 1);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)serial[i] < 0x20 || serial[i] == 0x7f) {
-			fprintf(stderr, "preamp-emu: control character in the serial\n");
-			return -1;
-		}
-	}
-	memcpy(desc->serial, serial, n + 1);
-	return 0;
-}
-
 static int unplug_hook(void *data)
 {
 	return emu_usbip_unplug(data);
+}
+
+/* The control channel's commands go to the personality. */
+struct ctl_target {
+	struct emu_personality *p;
+	struct emu_ctl_env env;
+};
+
+static int ctl_exec(void *ctx, const char *line, uint64_t now, char *out,
+		    size_t out_size)
+{
+	struct ctl_target *t = ctx;
+
+	return t->p->ops->ctl(t->p->dev, &t->env, line, now, out, out_size);
 }
 
 /* The event loop; returns when a signal asks it to. */
@@ -216,13 +211,11 @@ int main(int argc, char **argv)
 	struct emu_usbip_config ucfg = { 0 };
 	struct emu_ctl_hooks hooks = { unplug_hook, NULL };
 	struct emu_ctl_server *ctl_server = NULL;
+	struct emu_personality p = { 0 };
 	struct emu_usbip *usbip = NULL;
 	struct emu_stats stats = { 0 };
 	struct options o = { 0 };
-	struct emu_usb_desc *usb = NULL;
-	struct emu_desc *desc = NULL;
-	struct emu_dev *dev = NULL;
-	struct emu_ctl ctl;
+	struct ctl_target target;
 	char err[256] = "";
 	sigset_t waitmask;
 	int ret = 1;
@@ -230,29 +223,11 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &o) < 0)
 		return 2;
 
-	desc = calloc(1, sizeof(*desc));
-	usb = calloc(1, sizeof(*usb));
-	dev = calloc(1, sizeof(*dev));
-	if (!desc || !usb || !dev) {
-		fprintf(stderr, "preamp-emu: out of memory\n");
+	if (emu_personality_load(o.model, o.serial, &p, err, sizeof(err)) < 0) {
+		fprintf(stderr, "preamp-emu: %s\n",
+			err[0] ? err : "cannot load the model");
 		goto out;
 	}
-	if (emu_desc_load(o.model, desc, err, sizeof(err)) < 0) {
-		if (err[0])
-			fprintf(stderr, "preamp-emu: %s\n", err);
-		else
-			fprintf(stderr, "preamp-emu: %s: cannot load the model\n",
-				o.model);
-		goto out;
-	}
-	if (o.serial && set_serial(desc, o.serial) < 0)
-		goto out;
-	if (emu_usb_desc_build(usb, desc) < 0) {
-		fprintf(stderr, "preamp-emu: %s: the model cannot be described as a USB device\n",
-			o.model);
-		goto out;
-	}
-	emu_dev_init(dev, desc);
 
 	if (setup_signals(&waitmask) < 0) {
 		perror("preamp-emu: signals");
@@ -262,24 +237,23 @@ int main(int argc, char **argv)
 	ucfg.port = (uint16_t)o.port;
 	ucfg.busid = o.busid;
 	ucfg.verbose = o.verbose;
-	usbip = emu_usbip_new(dev, usb, &ucfg, &stats);
+	usbip = emu_usbip_new(&p, &ucfg, &stats);
 	if (!usbip) {
 		fprintf(stderr, "preamp-emu: cannot listen on 127.0.0.1:%lu: %s\n",
 			o.port, strerror(errno));
 		goto out;
 	}
 	hooks.data = usbip;
-	ctl = (struct emu_ctl){ dev, &stats, &hooks };
-	ctl_server = emu_ctl_server_new(o.ctl, &ctl);
+	target = (struct ctl_target){ &p, { &stats, &hooks } };
+	ctl_server = emu_ctl_server_new(o.ctl, ctl_exec, &target);
 	if (!ctl_server) {
 		fprintf(stderr, "preamp-emu: cannot listen on %s: %s\n", o.ctl,
 			strerror(errno));
 		goto out;
 	}
 
-	fprintf(stderr, "preamp-emu: %s (%u inputs%s), USB/IP on 127.0.0.1:%lu busid %s, control %s\n",
-		desc->name, desc->num_inputs, desc->audio ? ", audio" : "",
-		o.port, o.busid, o.ctl);
+	fprintf(stderr, "preamp-emu: %s, USB/IP on 127.0.0.1:%lu busid %s, control %s\n",
+		p.name, o.port, o.busid, o.ctl);
 	run(usbip, ctl_server, &waitmask);
 	if (stop_signal)
 		fprintf(stderr, "preamp-emu: %s, exiting\n",
@@ -288,8 +262,6 @@ int main(int argc, char **argv)
 out:
 	emu_ctl_server_free(ctl_server);
 	emu_usbip_free(usbip);
-	free(dev);
-	free(usb);
-	free(desc);
+	emu_personality_free(&p);
 	return ret;
 }

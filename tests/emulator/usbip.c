@@ -92,12 +92,10 @@
 #define FEATURE_ENDPOINT_HALT	0
 #define FEATURE_REMOTE_WAKEUP	1
 
-/* UAC2 class requests to the clock source */
-#define UAC2_CUR		0x01
-#define UAC2_RANGE		0x02
-#define UAC2_CS_SAM_FREQ	0x01
-#define UAC2_CS_CLOCK_VALID	0x02
-#define EMU_RATE_HZ		48000
+#define NOTIFY_MAX		64	/* the longest notification */
+#define PACKET_FRAMES		48	/* one 1 ms packet at 48 kHz */
+#define MAX_CHANNELS		32
+#define DEVICE_DESC_LEN		18
 
 enum urb_kind { URB_CTRL, URB_INT, URB_ISO };
 
@@ -142,8 +140,8 @@ struct conn {
 };
 
 struct emu_usbip {
-	struct emu_dev *d;
-	const struct emu_usb_desc *u;
+	struct emu_personality *p;
+	const struct emu_usb_layout *u;
 	struct emu_stats *stats;
 	bool verbose;
 	char busid[OP_BUSID_LEN];
@@ -165,7 +163,7 @@ struct emu_usbip {
 	bool streaming;
 	uint64_t iso_clock_ns;	/* end of the last scheduled packet; 0: none */
 	uint64_t iso_pos;	/* capture cursor on the model's timeline */
-	int16_t pcm[EMU_PACKET_FRAMES * EMU_MAX_CHANNELS];
+	int16_t pcm[PACKET_FRAMES * MAX_CHANNELS];
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -214,18 +212,6 @@ static uint8_t *put_be16(uint8_t *p, uint16_t v)
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 	return p + 2;
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = v >> 8;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	put_le16(p, v & 0xffff);
-	put_le16(p + 2, v >> 16);
 }
 
 static uint32_t min_u32(uint32_t a, uint32_t b)
@@ -391,7 +377,7 @@ static void device_plug(struct emu_usbip *s, struct conn *c, uint64_t now_ns)
 	s->notify_next_ns = 0;
 	s->catch_up_ns = now_ns + CATCH_UP_NS;
 	s->stats->connections++;
-	emu_dev_power_on(s->d, now_ns);
+	s->p->ops->power_on(s->p->dev, now_ns);
 }
 
 static void device_unplug(struct emu_usbip *s)
@@ -401,7 +387,7 @@ static void device_unplug(struct emu_usbip *s)
 	queue_free(s, &s->iso);
 	device_reset_state(s);
 	s->dev_conn = NULL;
-	emu_dev_power_off(s->d);
+	s->p->ops->power_off(s->p->dev);
 }
 
 static void conn_close(struct emu_usbip *s, struct conn *c, const char *why)
@@ -483,13 +469,14 @@ static void notify_poll(struct emu_usbip *s, uint64_t now_ns)
 {
 	struct conn *c = s->dev_conn;
 
-	while (c && !c->dead && s->intr.head) {
-		uint8_t buf[sizeof(struct pamp_notification)];
+	while (c && !c->dead && s->intr.head && s->p->ops->notification) {
+		uint8_t buf[NOTIFY_MAX];
 		uint64_t next = UINT64_MAX;
 		struct urb *urb;
 		ssize_t n;
 
-		n = emu_dev_notification(s->d, buf, now_ns, &next);
+		n = s->p->ops->notification(s->p->dev, buf, sizeof(buf), now_ns,
+					    &next);
 		s->notify_next_ns = next;
 		if (n < 0)
 			break;
@@ -567,19 +554,19 @@ static bool endpoint_exists(const struct emu_usbip *s, unsigned int addr)
 static int std_get_descriptor(struct emu_usbip *s, struct urb *urb,
 			      const struct setup *st)
 {
-	uint8_t buf[EMU_STRING_DESC_MAX];
+	uint8_t buf[255];
 	unsigned int type = st->value >> 8, index = st->value & 0xff;
 	int len;
 
 	switch (type) {
 	case DESC_DEVICE:
-		return reply_in(urb, st, s->u->device, sizeof(s->u->device));
+		return reply_in(urb, st, s->u->device, DEVICE_DESC_LEN);
 	case DESC_CONFIG:
 		if (index != 0)
 			return -EPIPE;
 		return reply_in(urb, st, s->u->config, s->u->config_len);
 	case DESC_STRING:
-		len = emu_usb_string(s->u, index, buf, sizeof(buf));
+		len = s->p->ops->string(s->p->dev, index, buf, sizeof(buf));
 		if (len < 0)
 			return -EPIPE;
 		return reply_in(urb, st, buf, (size_t)len);
@@ -600,10 +587,9 @@ static int std_set_configuration(struct emu_usbip *s, const struct setup *st)
 
 static void stream_start(struct emu_usbip *s, uint64_t now_ns)
 {
-	emu_dev_catch_up(s->d, now_ns);
 	s->streaming = true;
 	s->iso_clock_ns = 0;
-	s->iso_pos = s->d->tl.frames;
+	s->iso_pos = s->p->ops->stream_start(s->p->dev, now_ns);
 	vlog(s, "capture stream on at frame %llu",
 	     (unsigned long long)s->iso_pos);
 }
@@ -615,7 +601,7 @@ static int std_set_interface(struct emu_usbip *s, const struct setup *st,
 
 	if (!s->config || !interface_exists(s, intf))
 		return -EPIPE;
-	if (s->u->audio && intf == s->u->as_intf) {
+	if (intf == s->u->as_intf && s->u->iso_ep) {
 		if (alt > 1)
 			return -EPIPE;
 		s->as_alt = (uint8_t)alt;
@@ -685,7 +671,7 @@ static int standard_request(struct emu_usbip *s, struct urb *urb,
 	case REQ_GET_INTERFACE:
 		if (!s->config || !interface_exists(s, st->index))
 			return -EPIPE;
-		byte = s->u->audio && st->index == s->u->as_intf ? s->as_alt : 0;
+		byte = st->index == s->u->as_intf ? s->as_alt : 0;
 		return reply_in(urb, st, &byte, 1);
 	case REQ_GET_STATUS:
 		return std_get_status(s, urb, st);
@@ -698,88 +684,35 @@ static int standard_request(struct emu_usbip *s, struct urb *urb,
 	}
 }
 
-/* UAC2 requests to the clock source: a fixed 48 kHz that is always valid. */
-static int clock_request(struct urb *urb, const struct setup *st)
-{
-	unsigned int cs = st->value >> 8, cn = st->value & 0xff;
-	uint8_t buf[14];
-
-	if (cn != 0)
-		return -EPIPE;
-	if (!(st->type & USB_DIR_IN)) {
-		/* SET_CUR of the rate: only the rate it has */
-		if (st->request != UAC2_CUR || cs != UAC2_CS_SAM_FREQ ||
-		    st->length != 4 || !urb->data ||
-		    urb->length < 4 ||
-		    (urb->data[0] | urb->data[1] << 8 | urb->data[2] << 16 |
-		     (uint32_t)urb->data[3] << 24) != EMU_RATE_HZ)
-			return -EPIPE;
-		return 0;
-	}
-	if (st->request == UAC2_CUR && cs == UAC2_CS_SAM_FREQ) {
-		put_le32(buf, EMU_RATE_HZ);
-		return reply_in(urb, st, buf, 4);
-	}
-	if (st->request == UAC2_CUR && cs == UAC2_CS_CLOCK_VALID) {
-		buf[0] = 1;
-		return reply_in(urb, st, buf, 1);
-	}
-	if (st->request == UAC2_RANGE && cs == UAC2_CS_SAM_FREQ) {
-		put_le16(buf, 1);		/* wNumSubRanges */
-		put_le32(buf + 2, EMU_RATE_HZ);	/* dMIN */
-		put_le32(buf + 6, EMU_RATE_HZ);	/* dMAX */
-		put_le32(buf + 10, 0);		/* dRES */
-		return reply_in(urb, st, buf, sizeof(buf));
-	}
-	return -EPIPE;
-}
-
-static int class_request(struct emu_usbip *s, struct urb *urb,
-			 const struct setup *st)
-{
-	if (!s->u->audio || !s->config ||
-	    (st->type & USB_RECIP_MASK) != USB_RECIP_INTERFACE ||
-	    (st->index & 0xff) != s->u->ac_intf ||
-	    (st->index >> 8) != EMU_UAC_CLOCK_ID)
-		return -EPIPE;
-	return clock_request(urb, st);
-}
-
 /*
- * A vendor request for the Preamp Control interface: the model decides.
- * Returns the status; a disconnect fault kills the connection.
+ * A class or vendor request: the personality decides. Returns the status;
+ * a disconnect fault kills the connection.
  */
-static int vendor_request(struct emu_usbip *s, struct urb *urb,
-			  const struct setup *st, uint64_t now_ns)
+static int device_request(struct emu_usbip *s, struct urb *urb,
+			  const struct setup *st, uint64_t now_ns,
+			  struct emu_xfer *x)
 {
-	struct emu_reply r;
+	struct emu_setup es = {
+		st->type, st->request, st->value, st->index, st->length
+	};
 	uint8_t dummy[1];
 	uint8_t *buf = urb->data ? urb->data : dummy;
 	size_t cap = urb->data ? (st->type & USB_DIR_IN ? st->length :
 				  urb->length) : 0;
 
-	r = emu_dev_request(s->d, st->type, st->request, st->value, st->length,
-			    buf, cap, now_ns);
-	if (r.disconnect) {
+	*x = s->p->ops->control(s->p->dev, &es, buf, cap, now_ns);
+	if (x->disconnect) {
 		logmsg("fault: dropping the connection on %s",
-		       emu_request_name(st->request) ?
-		       emu_request_name(st->request) : "a request");
+		       x->name ? x->name : "a request");
 		conn_kill(s->dev_conn, "disconnect fault");
 		return -EPIPE;
 	}
-	urb->due_ns = now_ns + (uint64_t)r.delay_ms * MS;
-	if (r.status)
+	urb->due_ns = now_ns + (uint64_t)x->delay_ms * MS;
+	if (x->status)
 		return -EPIPE;
 	if (st->type & USB_DIR_IN)
-		urb->actual = (uint32_t)(r.len < st->length ? r.len : st->length);
+		urb->actual = (uint32_t)(x->len < st->length ? x->len : st->length);
 	return 0;
-}
-
-static bool is_model_request(const struct emu_usbip *s, const struct setup *st)
-{
-	return (st->type & USB_TYPE_MASK) == USB_TYPE_VENDOR &&
-	       (st->type & USB_RECIP_MASK) == USB_RECIP_INTERFACE &&
-	       st->index == s->u->ctl_intf && s->config;
 }
 
 static const char *result_text(const struct urb *urb, char *buf, size_t size)
@@ -798,7 +731,8 @@ static void ep0_start(struct emu_usbip *s, struct urb *urb, uint64_t now_ns)
 {
 	struct setup st = parse_setup(urb->setup);
 	bool dir_in = st.type & USB_DIR_IN;
-	bool model = is_model_request(s, &st);
+	struct emu_xfer x = { 0 };
+	bool model = false;
 	char text[32];
 	int status;
 
@@ -817,21 +751,17 @@ static void ep0_start(struct emu_usbip *s, struct urb *urb, uint64_t now_ns)
 		/* the setup and the URB disagree on the data stage */
 		status = -EPIPE;
 		s->stats->std_requests++;
-	} else if (model) {
-		status = vendor_request(s, urb, &st, now_ns);
-	} else {
+	} else if ((st.type & USB_TYPE_MASK) == USB_TYPE_STANDARD) {
 		s->stats->std_requests++;
-		switch (st.type & USB_TYPE_MASK) {
-		case USB_TYPE_STANDARD:
-			status = standard_request(s, urb, &st, now_ns);
-			break;
-		case USB_TYPE_CLASS:
-			status = class_request(s, urb, &st);
-			break;
-		default:
-			status = -EPIPE;
-			break;
-		}
+		status = standard_request(s, urb, &st, now_ns);
+	} else if (!s->config) {
+		s->stats->std_requests++;
+		status = -EPIPE;
+	} else {
+		status = device_request(s, urb, &st, now_ns, &x);
+		model = x.device;
+		if (!model)
+			s->stats->std_requests++;
 	}
 	if (s->dev_conn->dead)
 		return;		/* a disconnect fault: no answer at all */
@@ -843,8 +773,7 @@ static void ep0_start(struct emu_usbip *s, struct urb *urb, uint64_t now_ns)
 
 	vlog(s, "ep0 %02x %02x %04x %04x %04x%s%s: %s%s", st.type, st.request,
 	     st.value, st.index, st.length, model ? " " : "",
-	     model && emu_request_name(st.request) ?
-	     emu_request_name(st.request) : "",
+	     model && x.name ? x.name : "",
 	     result_text(urb, text, sizeof(text)),
 	     urb->due_ns > now_ns ? " (delayed)" : "");
 
@@ -899,7 +828,7 @@ static void iso_complete(struct emu_usbip *s, struct urb *urb, uint64_t now_ns)
 	uint32_t i;
 
 	for (i = 0; i < urb->np; i++) {
-		frames[i] = min_u32(EMU_PACKET_FRAMES, urb->pkts[i].length / fb);
+		frames[i] = min_u32(PACKET_FRAMES, urb->pkts[i].length / fb);
 		total += (size_t)frames[i] * fb;
 	}
 	p = ret_header(c, USBIP_RET_SUBMIT, urb->seqnum,
@@ -916,8 +845,8 @@ static void iso_complete(struct emu_usbip *s, struct urb *urb, uint64_t now_ns)
 
 		if (frames[i]) {
 			/* the model's samples are S16_LE already */
-			emu_dev_capture(s->d, &s->iso_pos, s->pcm, frames[i],
-					now_ns);
+			s->p->ops->capture(s->p->dev, &s->iso_pos, s->pcm,
+					   frames[i], now_ns);
 			memcpy(p, s->pcm, samples * sizeof(int16_t));
 			p += samples * sizeof(int16_t);
 		}
@@ -1154,7 +1083,7 @@ static void handle_urb_msg(struct emu_usbip *s, const uint8_t *m,
 /* The device record of OP_REP_DEVLIST / OP_REP_IMPORT (312 bytes). */
 static void put_device(const struct emu_usbip *s, uint8_t *p)
 {
-	const struct emu_usb_desc *u = s->u;
+	const struct emu_usb_layout *u = s->u;
 
 	snprintf((char *)p, OP_PATH_LEN, "/sys/devices/preamp-emu/usb%u/%s",
 		 s->busnum, s->busid);
@@ -1189,7 +1118,7 @@ static uint8_t *op_reply(struct conn *c, uint16_t code, uint32_t status,
 
 static void op_devlist(struct emu_usbip *s, struct conn *c)
 {
-	const struct emu_usb_desc *u = s->u;
+	const struct emu_usb_layout *u = s->u;
 	size_t len = 4 + OP_DEVICE_LEN + 4u * u->num_interfaces;
 	uint8_t *p = op_reply(c, OP_REP_DEVLIST, OP_ST_OK, len);
 	unsigned int i;
@@ -1374,7 +1303,7 @@ static void parse_busid_numbers(struct emu_usbip *s)
 	s->devnum = 2;
 }
 
-struct emu_usbip *emu_usbip_new(struct emu_dev *d, const struct emu_usb_desc *u,
+struct emu_usbip *emu_usbip_new(struct emu_personality *p,
 				const struct emu_usbip_config *cfg,
 				struct emu_stats *stats)
 {
@@ -1387,15 +1316,17 @@ struct emu_usbip *emu_usbip_new(struct emu_dev *d, const struct emu_usb_desc *u,
 	unsigned int i;
 	int one = 1, err;
 
-	if (!emu_usbip_busid_valid(cfg->busid)) {
+	if (!emu_usbip_busid_valid(cfg->busid) ||
+	    p->usb->channels > MAX_CHANNELS ||
+	    p->usb->num_interfaces > EMU_LAYOUT_MAX_INTF) {
 		errno = EINVAL;
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->d = d;
-	s->u = u;
+	s->p = p;
+	s->u = p->usb;
 	s->stats = stats;
 	s->verbose = cfg->verbose;
 	strcpy(s->busid, cfg->busid);
@@ -1490,7 +1421,7 @@ void emu_usbip_run(struct emu_usbip *s, uint64_t now_ns)
 		ep0_run(s, now_ns);
 		iso_run(s, now_ns);
 		if (now_ns >= s->catch_up_ns) {
-			emu_dev_catch_up(s->d, now_ns);
+			s->p->ops->tick(s->p->dev, now_ns);
 			s->catch_up_ns = now_ns + CATCH_UP_NS;
 			s->notify_next_ns = 0;
 		}

@@ -3,9 +3,10 @@
  * The USB/IP transport of the emulated interface: a server on
  * 127.0.0.1:PORT that lists one device (OP_REQ_DEVLIST), lets a host import
  * it (OP_REQ_IMPORT) and then carries its URBs (USBIP_CMD_SUBMIT /
- * USBIP_CMD_UNLINK): endpoint 0 with the standard, UAC2 clock and vendor
- * requests, the interrupt endpoint's notifications and the isochronous
- * capture stream, paced by its own 1 ms packet clock.
+ * USBIP_CMD_UNLINK): endpoint 0 with the standard requests (class and
+ * vendor ones go to the device's personality), the interrupt endpoint's
+ * notifications and the isochronous capture stream, paced by its own 1 ms
+ * packet clock.
  *
  * Kernel side: Documentation/usb/usbip_protocol.rst, vhci-hcd. All header
  * fields are big-endian; everything received is checked, and a malformed
@@ -23,8 +24,7 @@
 #include <stdint.h>
 
 #include "ctl.h"
-#include "descriptors.h"
-#include "model.h"
+#include "personality.h"
 
 #define EMU_USBIP_BUSID_MAX	31	/* a busid fits 32 bytes with its NUL */
 
@@ -37,10 +37,10 @@ struct emu_usbip_config {
 struct emu_usbip;
 
 /*
- * Starts listening. d, u and stats must outlive the server. Returns NULL
- * with errno set on failure.
+ * Starts listening. The personality (the device) and stats must outlive
+ * the server. Returns NULL with errno set on failure.
  */
-struct emu_usbip *emu_usbip_new(struct emu_dev *d, const struct emu_usb_desc *u,
+struct emu_usbip *emu_usbip_new(struct emu_personality *p,
 				const struct emu_usbip_config *cfg,
 				struct emu_stats *stats);
 /* Closes every connection (powering the device off) and the listener. */

@@ -152,6 +152,8 @@ for t in preamp-emu preamp-emu-ctl pamp-level pamp-conform ctlraw usbreset; do
 	[ -x "$B/bin/$t" ] && install -m 0755 "$B/bin/$t" "$g/bin/$t"
 done
 cp "$TOP"/tests/emulator/models/*.ini "$g/models/" 2>/dev/null || true
+mkdir -p "$g/models/interfaces"
+cp "$TOP"/tests/emulator/models/interfaces/*.ini "$g/models/interfaces/" 2>/dev/null || true
 [ -f "$B/kernel/$kver/snd-usb-preamp.ko" ] &&
 	cp "$B/kernel/$kver/snd-usb-preamp.ko" "$g/modules/"
 

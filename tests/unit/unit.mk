@@ -10,7 +10,7 @@ UNIT_protocol_SRCS  :=
 UNIT_audio_SRCS     := tests/emulator/audio.c
 UNIT_model_SRCS     := $(EMU_MODEL_SRCS)
 UNIT_modelfile_SRCS := $(EMU_MODEL_SRCS)
-UNIT_ctl_SRCS       := $(EMU_MODEL_SRCS) tests/emulator/ctl.c
+UNIT_ctl_SRCS       := $(EMU_MODEL_SRCS) tests/emulator/ctl.c tests/emulator/ctlkit.c
 
 UNIT_CPPFLAGS := -Itests/emulator -DMODELS_DIR='"tests/emulator/models"'
 UNIT_LIBS     := $(CMOCKA_LIBS) $(INIH_LIBS) -lm

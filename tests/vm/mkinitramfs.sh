@@ -298,6 +298,12 @@ if compgen -G "$TOP/tests/emulator/models/*.ini" >/dev/null; then
 	mkdir -p "$stage/usr/share/preamp-emu/models"
 	cp "$TOP"/tests/emulator/models/*.ini "$stage/usr/share/preamp-emu/models/"
 fi
+# the interfaces people own (personalities of preamp-emu)
+if compgen -G "$TOP/tests/emulator/models/interfaces/*.ini" >/dev/null; then
+	mkdir -p "$stage/usr/share/preamp-emu/models/interfaces"
+	cp "$TOP"/tests/emulator/models/interfaces/*.ini \
+		"$stage/usr/share/preamp-emu/models/interfaces/"
+fi
 
 # What /init runs, as shell assignments.
 {
