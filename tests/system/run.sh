@@ -199,9 +199,9 @@ fi
 # ------------------------------------------------------------- booting --
 
 # quiet: only errors on the slow serial console (the whole kernel log goes
-# to ttyS1). The lockup detectors are off: under emulation on a busy host
-# they fire falsely.
-append="root=/dev/vda rw console=ttyS0 quiet panic=-1 nowatchdog preamp.system"
+# to ttyS1). The lockup detectors, RCU stall warnings and the boot-time
+# timer check are off: under emulation on a busy host they fire falsely.
+append="root=/dev/vda rw console=ttyS0 quiet panic=-1 nowatchdog no_timer_check rcupdate.rcu_cpu_stall_suppress=1 preamp.system"
 # One TCG thread for both vCPUs: multi-threaded TCG can run a stale copy of
 # code the kernel is patching (tests/vm/run.sh).
 qemu=(qemu-system-x86_64 -accel tcg,thread=single -m 1536 -smp 2 -nographic -no-reboot

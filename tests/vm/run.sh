@@ -86,8 +86,10 @@ fi
 
 # quiet keeps the boot short on the slow serial console; /init raises the
 # console log level again so that kernel warnings are seen. The lockup
-# detectors are off: under emulation on a busy host they fire falsely.
-append="console=ttyS0 quiet panic=-1 printk.time=1 nowatchdog preamp.dmesg=ttyS1"
+# detectors, the RCU stall warnings and the boot-time timer check are off:
+# under emulation on a busy host they fire falsely (a hang is still caught
+# by each scenario's deadlines).
+append="console=ttyS0 quiet panic=-1 printk.time=1 nowatchdog no_timer_check rcupdate.rcu_cpu_stall_suppress=1 preamp.dmesg=ttyS1"
 # A scenario may ask for kernel arguments of its own with a header line
 # "# vm-append: ARGS" (slub_debug=FZPU, for instance).
 if [ "$shell" = no ]; then
