@@ -290,6 +290,7 @@ static int cmd_counters(struct cmd_ctx *c)
 		say(c->r, "req.%s=%u\n", request_name(code), ok + stalled);
 		say(c->r, "stall.%s=%u\n", request_name(code), stalled);
 	}
+	say(c->r, "notify.errors=%u\n", d->notify_errors);
 	say(c->r, "audio.skipped_frames=%llu\n",
 	    (unsigned long long)d->tl.skipped);
 	if (st) {
@@ -309,6 +310,7 @@ static int cmd_counters(struct cmd_ctx *c)
 static int cmd_reset_counters(struct cmd_ctx *c)
 {
 	memset(c->d->count, 0, sizeof(c->d->count));
+	c->d->notify_errors = 0;
 	if (c->ctl->stats)
 		memset(c->ctl->stats, 0, sizeof(*c->ctl->stats));
 	return 0;
@@ -394,6 +396,14 @@ static int cmd_reset(struct cmd_ctx *c)
 	if (!c->d->powered)
 		return fail(c->r, "the device is not powered (unplugged)");
 	emu_dev_reset(c->d, c->now_ns);
+	return 0;
+}
+
+static int cmd_power_loss(struct cmd_ctx *c)
+{
+	if (!c->d->powered)
+		return fail(c->r, "the device is not powered (unplugged)");
+	emu_dev_power_loss(c->d, c->now_ns);
 	return 0;
 }
 
@@ -498,15 +508,37 @@ static int fault_stall(struct cmd_ctx *c)
 	return 0;
 }
 
+/* A request by name (GET_INFO ... SET_ALL_STATE): its code, or 0. */
+static unsigned int request_code(const char *name)
+{
+	unsigned int code;
+
+	for (code = PAMP_REQ_FIRST; code <= PAMP_REQ_LAST; code++) {
+		const char *known = emu_request_name(code);
+
+		if (known && !strcasecmp(name, known))
+			return code;
+	}
+	return 0;
+}
+
 static int fault_delay(struct cmd_ctx *c)
 {
 	unsigned long ms, n;
+	unsigned int req = 0;
 
 	if (parse_count(c->argv[0], MAX_DELAY_MS, &ms, "delay", c->r) ||
 	    optional_count(c, 1, &n))
 		return -EINVAL;
+	if (c->argc > 2 && strcasecmp(c->argv[2], "any")) {
+		req = request_code(c->argv[2]);
+		if (!req)
+			return fail(c->r, "no request '%s' (GET_INFO ... SET_ALL_STATE, any)",
+				    c->argv[2]);
+	}
 	c->d->faults.delay_ms = (unsigned int)ms;
 	c->d->faults.delay_next = (unsigned int)n;
+	c->d->faults.delay_req = req;
 	return 0;
 }
 
@@ -535,13 +567,10 @@ static int fault_disconnect_on(struct cmd_ctx *c)
 		c->d->faults.disconnect_on = 0;
 		return 0;
 	}
-	for (code = PAMP_REQ_FIRST; code <= PAMP_REQ_LAST; code++) {
-		const char *known = emu_request_name(code);
-
-		if (known && !strcasecmp(name, known)) {
-			c->d->faults.disconnect_on = (int)code;
-			return 0;
-		}
+	code = request_code(name);
+	if (code) {
+		c->d->faults.disconnect_on = (int)code;
+		return 0;
 	}
 	return fail(c->r, "no request '%s' (GET_INFO ... SET_ALL_STATE, any, none)",
 		    name);
@@ -602,6 +631,16 @@ static int fault_notify_garbage(struct cmd_ctx *c)
 	return 0;
 }
 
+static int fault_notify_error(struct cmd_ctx *c)
+{
+	unsigned long n;
+
+	if (optional_count(c, 0, &n))
+		return -EINVAL;
+	c->d->faults.notify_error_next = (unsigned int)n;
+	return 0;
+}
+
 static int fault_clear(struct cmd_ctx *c)
 {
 	memset(&c->d->faults, 0, sizeof(c->d->faults));
@@ -620,7 +659,7 @@ struct command {
 
 static const struct command fault_commands[] = {
 	{ "stall", 1, 1, "fault stall N", fault_stall },
-	{ "delay", 1, 2, "fault delay MS [N]", fault_delay },
+	{ "delay", 1, 3, "fault delay MS [N [REQ]]", fault_delay },
 	{ "short", 1, 2, "fault short LEN [N]", fault_short },
 	{ "disconnect-on", 1, 1, "fault disconnect-on REQ", fault_disconnect_on },
 	{ "info", 1, 1, "fault info KIND", fault_info },
@@ -628,6 +667,7 @@ static const struct command fault_commands[] = {
 	{ "storm", 1, 2, "fault storm COUNT [INTERVAL_MS]", fault_storm },
 	{ "notify-short", 1, 1, "fault notify-short LEN", fault_notify_short },
 	{ "notify-garbage", 0, 0, "fault notify-garbage", fault_notify_garbage },
+	{ "notify-error", 0, 1, "fault notify-error [N]", fault_notify_error },
 	{ "clear", 0, 0, "fault clear", fault_clear },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -642,6 +682,7 @@ static const struct command commands[] = {
 	{ "knob", 3, 3, "knob IN gain DB | knob IN SWITCH on|off", cmd_knob },
 	{ "source", 3, 3, "source IN silence|sine|speech LEVEL", cmd_source },
 	{ "reset", 0, 0, "reset", cmd_reset },
+	{ "power-loss", 0, 0, "power-loss", cmd_power_loss },
 	{ "clip", 1, 1, "clip IN", cmd_clip },
 	{ "unplug", 0, 0, "unplug", cmd_unplug },
 	{ "fault", 1, MAX_WORDS, "fault WHAT ...", cmd_fault },
