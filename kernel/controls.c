@@ -35,6 +35,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+#include <linux/usb.h>
 #include <sound/control.h>
 #include <sound/core.h>
 #include <sound/tlv.h>
@@ -389,6 +390,41 @@ static void pamp_guard_show(struct pamp_controls *pc, bool on)
 	pc->guard_shown = on;
 }
 
+/*
+ * A re-armed guard keeps the device awake until it ends: waking it at the
+ * end to give 48 V back would be a resume that loses power again, and
+ * re-arm the guard again, for a device that forgets in suspend.
+ */
+static void pamp_guard_wake(struct pamp_dev *d)
+{
+	struct pamp_controls *pc = &d->controls;
+	bool take;
+
+	spin_lock(&pc->guard_lock);
+	take = !pc->guard_awake;
+	pc->guard_awake = true;
+	spin_unlock(&pc->guard_lock);
+	if (take)
+		usb_autopm_get_interface_no_resume(d->intf);
+}
+
+static bool pamp_guard_awake_take(struct pamp_controls *pc)
+{
+	bool had;
+
+	spin_lock(&pc->guard_lock);
+	had = pc->guard_awake;
+	pc->guard_awake = false;
+	spin_unlock(&pc->guard_lock);
+	return had;
+}
+
+static void pamp_guard_sleep(struct pamp_dev *d)
+{
+	if (pamp_guard_awake_take(&d->controls))
+		usb_autopm_put_interface(d->intf);
+}
+
 static void pamp_guard_work(struct work_struct *work)
 {
 	struct pamp_controls *pc = container_of(to_delayed_work(work),
@@ -417,6 +453,7 @@ static void pamp_guard_work(struct work_struct *work)
 	}
 	if (pamp_state_restore_phantom(d, changed) != -ENODEV)
 		pamp_controls_changed(d, changed);
+	pamp_guard_sleep(d);
 }
 
 /*
@@ -456,6 +493,7 @@ void pamp_controls_rearm_guard(struct pamp_dev *d, unsigned int guard_ms)
 	pc->guard_end = jiffies + msecs_to_jiffies(guard_ms);
 	spin_unlock(&pc->guard_lock);
 	dev_info(d->dev, "48 V plug-in guard re-armed for %u ms\n", guard_ms);
+	pamp_guard_wake(d);
 	pamp_run_soon(&pc->guard_work);
 }
 
@@ -477,6 +515,8 @@ void pamp_controls_stop(struct pamp_dev *d)
 {
 	cancel_delayed_work_sync(&d->controls.guard_work);
 	cancel_work_sync(&d->controls.event_work);
+	if (pamp_guard_awake_take(&d->controls))
+		usb_autopm_put_interface_no_suspend(d->intf);
 }
 
 /* Attach and detach */

@@ -30,6 +30,7 @@ struct pamp_controls {
 	bool guard;			/* 48 V cannot be switched on */
 	unsigned long guard_end;	/* jiffies: when it lifts */
 	bool guard_shown;		/* the 48 V controls are inactive */
+	bool guard_awake;		/* a runtime PM reference till it ends */
 	unsigned int guard_ms;
 	struct delayed_work guard_work;
 

@@ -358,9 +358,17 @@ int pamp_state_set_switch(struct pamp_dev *d, unsigned int input,
 	ret = pamp_io_begin(d);
 	if (ret)
 		return ret;
-	if (sw == PAMP_SW_PHANTOM)
+	if (sw == PAMP_SW_PHANTOM) {
+		/* the guard may have been re-armed since the caller looked */
+		if (on && READ_ONCE(d->controls.guard) &&
+		    !pamp_state_phantom(d, first)) {
+			ret = -EPERM;
+			goto out;
+		}
 		d->phantom_restore &= ~BIT(first);
+	}
 	ret = pamp_switch_locked(d, first, last, sw, on, changed);
+out:
 	pamp_io_end(d);
 	return ret;
 }

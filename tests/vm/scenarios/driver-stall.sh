@@ -92,7 +92,7 @@ check "the meters answer again once the device does" \
 
 # ---- 2. a write applied, but answered too late
 before=$(ctlraw "$PAMP_CARD" read "$GAIN3")
-amixer -c "$PAMP_CARD" events >/tmp/events 2>&1 &
+alsactl monitor "hw:$PAMP_CARD" >/tmp/events 2>&1 &
 epid=$!
 sleep 1
 emu quad fault delay 2500 2 >/dev/null
@@ -103,15 +103,15 @@ check "... after one timeout, not two ($(field max_ms "$w") ms)" lt "$(field max
 check_eq "the device applied it" 35 "$(emu_key quad in3.gain_db)"
 check "the control shows the device's value soon after" \
 	wait_until 15 sh -c "[ \"\$(ctlraw $PAMP_CARD read '$GAIN3')\" = 90 ]"
-if wait_until 5 sh -c "grep -i value /tmp/events | grep -q '$GAIN3'"; then
+if wait_until 5 sh -c "grep '$GAIN3' /tmp/events | grep -q VALUE"; then
 	ok "... with a VALUE event"
 else
-	fail "... with a VALUE event" "amixer events: $(tail -n 5 /tmp/events)" \
+	fail "... with a VALUE event" "alsactl monitor: $(tail -n 5 /tmp/events)" \
 		"kernel: $(dmesg | tail -n 8)"
 fi
 kill "$epid" 2>/dev/null
 wait "$epid" 2>/dev/null
-echo "# before: $before; events: $(grep -ci value /tmp/events)"
+echo "# before: $before; events: $(grep "$GAIN3" /tmp/events | tr '\n' ' ')"
 check "the card works on" ctlraw "$PAMP_CARD" write "$GAIN3" 20
 check_eq "... the write reaches the device" 0 "$(emu_key quad in3.gain_db)"
 
