@@ -34,8 +34,8 @@
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
 #include <linux/usb.h>
+#include <linux/workqueue.h>
 #include <sound/control.h>
 #include <sound/core.h>
 #include <sound/tlv.h>

@@ -59,3 +59,5 @@ VM_LONG_SCENARIOS += driver-reset-soak
 VM_KERNELS_driver-faults   := 6.1
 VM_KERNELS_driver-lifetime := 6.1
 VM_KERNELS_driver-reset    := 6.1
+VM_KERNELS_driver-urb-errors := 6.1
+VM_KERNELS_driver-reset-soak := 6.1

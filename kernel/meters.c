@@ -67,7 +67,8 @@ static void pamp_meters_failed(struct pamp_dev *d, int err)
 	if (err == -ENODEV)
 		return;
 	m->backoff_ms = m->backoff_ms ?
-			min(2 * m->backoff_ms, PAMP_METER_BACKOFF_MAX_MS) :
+			min_t(unsigned int, 2 * m->backoff_ms,
+			      PAMP_METER_BACKOFF_MAX_MS) :
 			PAMP_METER_BACKOFF_MIN_MS;
 	m->retry_at = ktime_add_ms(ktime_get(), m->backoff_ms);
 	if (!m->err)

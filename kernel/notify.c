@@ -64,7 +64,6 @@ static void pamp_notify_error_locked(struct pamp_dev *d, int err)
 	struct pamp_notify *n = &d->notify;
 	unsigned int delay;
 
-	n->last_error = err;
 	if (++n->errors >= PAMP_NOTIFY_MAX_ERRORS) {
 		n->listening = false;
 		n->retry = false;
@@ -72,8 +71,8 @@ static void pamp_notify_error_locked(struct pamp_dev *d, int err)
 			 n->errors, ERR_PTR(err));
 		return;
 	}
-	delay = min(PAMP_NOTIFY_RETRY_MS << (n->errors - 1),
-		    PAMP_NOTIFY_RETRY_MAX_MS);
+	delay = min_t(unsigned int, PAMP_NOTIFY_RETRY_MS << (n->errors - 1),
+		      PAMP_NOTIFY_RETRY_MAX_MS);
 	dev_dbg_ratelimited(d->dev, "notification URB: %pe, again in %u ms\n",
 			    ERR_PTR(err), delay);
 	n->retry = true;

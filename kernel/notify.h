@@ -33,7 +33,6 @@ struct pamp_notify {
 	bool listening;			/* the URB is to be in flight */
 	bool in_flight;			/* it is: submitted, not completed */
 	unsigned int errors;		/* failures in a row */
-	int last_error;
 	bool poisoned;			/* probe, PM callbacks, disconnect */
 };
 
