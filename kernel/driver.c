@@ -55,7 +55,7 @@
 static unsigned int phantom_guard_ms = 3000;
 module_param(phantom_guard_ms, uint, 0644);
 MODULE_PARM_DESC(phantom_guard_ms,
-		 "Time after plug-in during which 48 V cannot be switched on, in ms (0: no guard).");
+		 "Time after plug-in, a USB reset or a power loss during which 48 V cannot be switched on, in ms; after a reset or a power loss 48 V stays off until it ends (0: no guard).");
 
 /* The guard's length, at plug-in and at every re-arm (power.c). */
 unsigned int pamp_guard_ms(void)
