@@ -39,7 +39,7 @@ kmsg_mark
 emu quad reset-counters >/dev/null
 emu quad fault notify-error 1000000 >/dev/null
 check "the driver gives up with a log line" \
-	wait_until 30 sh -c "dmesg | tail -n 20 | grep -q 'notifications stopped after 8 errors'"
+	wait_until 30 sh -c "dmesg | tail -n +$((VM_KMSG_MARK + 1)) | grep -q 'notifications stopped after 8 errors'"
 n=$(errors)
 sleep 3
 echo "# failed interrupt URBs: $n, then $(errors) 3 s later"
