@@ -16,7 +16,8 @@
  *
  * Values come from the state cache; a put is checked against the control's
  * range (-EINVAL, never clamped) and the 48 V guard (-EPERM) before
- * anything is sent.
+ * anything is sent. Only the meters read the device, within the bounds of
+ * meters.c.
  *
  * Callbacks run under the card's controls_rwsem and never take
  * pamp_controls.lock; detaching removes each control with
@@ -27,9 +28,13 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/usb.h>
 #include <linux/workqueue.h>
 #include <sound/control.h>
 #include <sound/core.h>
@@ -37,6 +42,7 @@
 
 #include "driver.h"
 #include "controls.h"
+#include "meters.h"
 #include "state.h"
 
 #define PAMP_PV(input, sw)	((input) | ((sw) << 8))
@@ -106,6 +112,41 @@ void pamp_controls_changed(struct pamp_dev *d, const u16 *changed)
 	if (pc->card)
 		pamp_events(d, pc->card, changed);
 	mutex_unlock(&pc->lock);
+}
+
+/*
+ * From a PM callback, which may run inside a control callback (one of ours
+ * or snd-usb-audio's waking the device) and so must not take controls.lock:
+ * the events go out from a work item.
+ */
+void pamp_controls_changed_later(struct pamp_dev *d, const u16 *changed)
+{
+	struct pamp_controls *pc = &d->controls;
+	bool any = false;
+	unsigned int i;
+
+	spin_lock(&pc->event_lock);
+	for (i = 0; i < d->info.num_inputs; i++) {
+		pc->event_changed[i] |= changed[i];
+		any |= changed[i] != 0;
+	}
+	spin_unlock(&pc->event_lock);
+	if (any)
+		schedule_work(&pc->event_work);
+}
+
+static void pamp_event_work(struct work_struct *work)
+{
+	struct pamp_controls *pc = container_of(work, struct pamp_controls,
+						event_work);
+	struct pamp_dev *d = container_of(pc, struct pamp_dev, controls);
+	u16 changed[PAMP_MAX_INPUTS];
+
+	spin_lock(&pc->event_lock);
+	memcpy(changed, pc->event_changed, sizeof(changed));
+	memset(pc->event_changed, 0, sizeof(pc->event_changed));
+	spin_unlock(&pc->event_lock);
+	pamp_controls_changed(d, changed);
 }
 
 void pamp_controls_clipped(struct pamp_dev *d)
@@ -201,8 +242,8 @@ static int pamp_switch_set(struct snd_kcontrol *kctl, bool on)
 		if (pamp_switch_value(d, i, sw))
 			return 0;	/* already on: nothing changes */
 		dev_info_ratelimited(d->dev,
-				     "48 V stays off until %u ms after plug-in\n",
-				     d->controls.guard_ms);
+				     "48 V stays off until the plug-in guard ends, %u ms after plug-in, a USB reset or a power loss\n",
+				     READ_ONCE(d->controls.guard_ms));
 		return -EPERM;
 	}
 	ret = pamp_state_set_switch(d, i, sw, on, changed);
@@ -295,7 +336,7 @@ static int pamp_meters_get(struct snd_kcontrol *kctl,
 	unsigned int i;
 	int ret;
 
-	ret = pamp_state_meters(d, peak, count);
+	ret = pamp_meters_read(d, peak, count);
 	if (ret)
 		return ret == -EPIPE ? -EIO : ret;
 	for (i = 0; i < d->info.num_inputs; i++) {
@@ -319,27 +360,100 @@ static int pamp_clips_get(struct snd_kcontrol *kctl,
 	return pamp_meters_get(kctl, uc, true);
 }
 
-/* The 48 V plug-in guard */
+/*
+ * The 48 V plug-in guard.
+ *
+ * guard (under guard_lock, read without it by puts) says whether 48 V may
+ * be switched on; guard_end when that ends. guard_work keeps the controls
+ * in step (inactive while the guard is on, under controls.lock), sleeps
+ * until guard_end, then lifts the guard and gives 48 V back to the groups
+ * that lost it to a reset or a power loss (pamp_state_restore_phantom()).
+ * Re-arming only moves guard_end and runs the work: it takes no lock a
+ * control callback may hold, so PM callbacks can do it.
+ */
+
+/* Make the 48 V controls inactive (on) or active; under controls.lock. */
+static void pamp_guard_show(struct pamp_controls *pc, bool on)
+{
+	struct snd_ctl_elem_id id;
+	unsigned int i;
+
+	lockdep_assert_held(&pc->lock);
+	if (pc->card && pc->guard_shown != on) {
+		for (i = 0; i < PAMP_MAX_INPUTS; i++) {
+			if (!pc->sw[i][PAMP_SW_PHANTOM])
+				continue;
+			id = pc->sw[i][PAMP_SW_PHANTOM]->id;
+			snd_ctl_activate_id(pc->card, &id, !on);
+		}
+	}
+	pc->guard_shown = on;
+}
+
+/*
+ * A re-armed guard keeps the device awake until it ends: waking it at the
+ * end to give 48 V back would be a resume that loses power again, and
+ * re-arm the guard again, for a device that forgets in suspend.
+ */
+static void pamp_guard_wake(struct pamp_dev *d)
+{
+	struct pamp_controls *pc = &d->controls;
+	bool take;
+
+	spin_lock(&pc->guard_lock);
+	take = !pc->guard_awake;
+	pc->guard_awake = true;
+	spin_unlock(&pc->guard_lock);
+	if (take)
+		usb_autopm_get_interface_no_resume(d->intf);
+}
+
+static bool pamp_guard_awake_take(struct pamp_controls *pc)
+{
+	bool had;
+
+	spin_lock(&pc->guard_lock);
+	had = pc->guard_awake;
+	pc->guard_awake = false;
+	spin_unlock(&pc->guard_lock);
+	return had;
+}
+
+static void pamp_guard_sleep(struct pamp_dev *d)
+{
+	if (pamp_guard_awake_take(&d->controls))
+		usb_autopm_put_interface(d->intf);
+}
 
 static void pamp_guard_work(struct work_struct *work)
 {
 	struct pamp_controls *pc = container_of(to_delayed_work(work),
 						struct pamp_controls,
 						guard_work);
-	struct snd_ctl_elem_id id;
-	unsigned int i;
+	struct pamp_dev *d = container_of(pc, struct pamp_dev, controls);
+	u16 changed[PAMP_MAX_INPUTS] = { 0 };
+	unsigned long end;
+	bool on;
+
+	spin_lock(&pc->guard_lock);
+	on = pc->guard && time_before(jiffies, pc->guard_end);
+	if (!on)
+		WRITE_ONCE(pc->guard, false);
+	end = pc->guard_end;
+	spin_unlock(&pc->guard_lock);
 
 	mutex_lock(&pc->lock);
-	WRITE_ONCE(pc->guard, false);
-	if (pc->card) {
-		for (i = 0; i < PAMP_MAX_INPUTS; i++) {
-			if (!pc->sw[i][PAMP_SW_PHANTOM])
-				continue;
-			id = pc->sw[i][PAMP_SW_PHANTOM]->id;
-			snd_ctl_activate_id(pc->card, &id, 1);
-		}
-	}
+	pamp_guard_show(pc, on);
 	mutex_unlock(&pc->lock);
+
+	if (on) {
+		schedule_delayed_work(&pc->guard_work,
+				      time_after(end, jiffies) ? end - jiffies : 0);
+		return;
+	}
+	if (pamp_state_restore_phantom(d, changed) != -ENODEV)
+		pamp_controls_changed(d, changed);
+	pamp_guard_sleep(d);
 }
 
 /*
@@ -351,17 +465,58 @@ void pamp_controls_init(struct pamp_dev *d, unsigned int guard_ms)
 	struct pamp_controls *pc = &d->controls;
 
 	mutex_init(&pc->lock);
+	spin_lock_init(&pc->guard_lock);
+	spin_lock_init(&pc->event_lock);
 	INIT_DELAYED_WORK(&pc->guard_work, pamp_guard_work);
+	INIT_WORK(&pc->event_work, pamp_event_work);
 	pc->guard_ms = guard_ms;
 	pc->guard = guard_ms != 0;
+	pc->guard_end = jiffies + msecs_to_jiffies(guard_ms);
 	if (pc->guard)
 		schedule_delayed_work(&pc->guard_work,
 				      msecs_to_jiffies(guard_ms));
 }
 
-void pamp_controls_cancel_guard(struct pamp_dev *d)
+/*
+ * After a USB reset or a resume that lost power: the plug-in case again.
+ * The guard runs guard_ms (phantom_guard_ms now) from now; 0: no guard.
+ */
+void pamp_controls_rearm_guard(struct pamp_dev *d, unsigned int guard_ms)
+{
+	struct pamp_controls *pc = &d->controls;
+
+	if (!guard_ms)
+		return;
+	spin_lock(&pc->guard_lock);
+	WRITE_ONCE(pc->guard, true);
+	WRITE_ONCE(pc->guard_ms, guard_ms);
+	pc->guard_end = jiffies + msecs_to_jiffies(guard_ms);
+	spin_unlock(&pc->guard_lock);
+	dev_info(d->dev, "48 V plug-in guard re-armed for %u ms\n", guard_ms);
+	pamp_guard_wake(d);
+	pamp_run_soon(&pc->guard_work);
+}
+
+/* System suspend: the guard's work (which may switch 48 V) waits. */
+void pamp_controls_pause_guard(struct pamp_dev *d)
 {
 	cancel_delayed_work_sync(&d->controls.guard_work);
+}
+
+/* Resume: the guard goes on where it was, or ends if its time is up. */
+void pamp_controls_resume_guard(struct pamp_dev *d)
+{
+	if (READ_ONCE(d->controls.guard))
+		pamp_run_soon(&d->controls.guard_work);
+}
+
+/* Disconnect, a failed probe: no work of the controls runs or is queued. */
+void pamp_controls_stop(struct pamp_dev *d)
+{
+	cancel_delayed_work_sync(&d->controls.guard_work);
+	cancel_work_sync(&d->controls.event_work);
+	if (pamp_guard_awake_take(&d->controls))
+		usb_autopm_put_interface_no_suspend(d->intf);
 }
 
 /* Attach and detach */
@@ -477,7 +632,7 @@ static int pamp_add_input(struct pamp_dev *d, struct pamp_attach *at,
 		if (sw == PAMP_SW_PHANTOM) {
 			if (in->group_first != i)
 				continue;	/* the group's first has it */
-			if (pc->guard)
+			if (pc->guard_shown)
 				t.access |= SNDRV_CTL_ELEM_ACCESS_INACTIVE;
 		}
 		if (sw == PAMP_SW_INST) {
@@ -596,6 +751,8 @@ int pamp_controls_attach(struct pamp_dev *d, struct snd_card *card,
 	if (ret)
 		goto unlock;
 	at.check = false;
+	/* the guard work puts them in step later if this changes */
+	pc->guard_shown = READ_ONCE(pc->guard);
 	WRITE_ONCE(pc->card, card);
 	ret = pamp_add_all(d, &at);
 	if (ret)

@@ -5,11 +5,11 @@
  * Control").
  *
  * This file binds the interface, reads and checks what the device is, and
- * owns its life: probe, disconnect, suspend/resume and USB reset. The other
- * parts are protocol.c (the transfers), validate.c (what not to trust),
- * state.c (the cache), notify.c (the interrupt endpoint), controls.c (the
- * ALSA controls), shared.c (snd-usb-audio's card) and card.c (our own
- * sound card).
+ * owns its life: probe and disconnect. The other parts are protocol.c (the
+ * transfers), validate.c (what not to trust), state.c (the cache),
+ * meters.c (the meters), notify.c (the interrupt endpoint), power.c
+ * (suspend, resume, USB reset), controls.c (the ALSA controls), shared.c
+ * (snd-usb-audio's card), card.c (our own sound card) and sysfs.c.
  *
  * The controls stand on snd-usb-audio's card of the same device when there
  * is one, so that an interface is one card for the user; else, after a
@@ -18,12 +18,16 @@
  * move: to its new card if it already has one (after a USB reset), else to
  * a card of our own.
  *
+ * The controls are placed from the placement work, after probe: the USB
+ * core adds the sysfs attributes (dev_groups) when probe returns, and
+ * whoever finds the controls must find those too.
+ *
  * Unplug at any instant: disconnect first stops notifications, then marks
- * the device gone under io_mutex (so a transfer in flight finishes and every
- * later one fails with -ENODEV), stops the guard timer and the placement
- * work, disconnects our card, and detaches the controls, which waits for any
- * callback still running; then it lets go of snd-usb-audio's card. Only then
- * is the context freed.
+ * the device gone (so a transfer in flight finishes and every later one
+ * fails with -ENODEV), stops the placement work, disconnects our card, and
+ * detaches the controls, which waits for any callback still running; then
+ * it stops the works that callbacks queue and lets go of snd-usb-audio's
+ * card. Only then is the context freed (driver.h: ownership).
  */
 
 #include <linux/err.h>
@@ -39,7 +43,9 @@
 #include "driver.h"
 #include "card.h"
 #include "controls.h"
+#include "meters.h"
 #include "notify.h"
+#include "power.h"
 #include "protocol.h"
 #include "shared.h"
 #include "state.h"
@@ -49,7 +55,13 @@
 static unsigned int phantom_guard_ms = 3000;
 module_param(phantom_guard_ms, uint, 0644);
 MODULE_PARM_DESC(phantom_guard_ms,
-		 "Time after plug-in during which 48 V cannot be switched on, in ms (0: no guard).");
+		 "Time after plug-in, a USB reset or a power loss during which 48 V cannot be switched on, in ms; after a reset or a power loss 48 V stays off until it ends (0: no guard).");
+
+/* The guard's length, at plug-in and at every re-arm (power.c). */
+unsigned int pamp_guard_ms(void)
+{
+	return READ_ONCE(phantom_guard_ms);
+}
 
 static bool own_card;
 module_param(own_card, bool, 0644);
@@ -67,37 +79,30 @@ MODULE_PARM_DESC(audio_card_wait_ms,
 #define PAMP_PLACE_RETRY_MS	10
 
 /*
- * Vendor-specific class codes are not unique: read the interface string
- * with a standard request first, so that a foreign device never receives a
- * vendor request of ours.
+ * Vendor-specific class codes are not unique: the interface string decides,
+ * so that a foreign device never receives a vendor request of ours. The USB
+ * core has read it already, with a standard GET_DESCRIPTOR, when it added
+ * the interface (the "interface" attribute shows it).
  */
 static int pamp_check_name(struct usb_interface *intf)
 {
-	struct usb_device *udev = interface_to_usbdev(intf);
-	u8 index = intf->cur_altsetting->desc.iInterface;
-	const size_t size = 64;
-	char *name;
-	int len;
+	const struct usb_host_interface *alt = intf->cur_altsetting;
+	const char *name = READ_ONCE(alt->string);
 
-	if (!index) {
+	if (!alt->desc.iInterface) {
 		dev_info(&intf->dev, "vendor interface without a name: not a Preamp Control interface\n");
 		return -ENODEV;
 	}
-	name = kmalloc(size, GFP_KERNEL);
-	if (!name)
-		return -ENOMEM;
-	len = usb_string(udev, index, name, size);
-	if (len < 0) {
-		dev_info(&intf->dev, "cannot read the interface name (%pe): not bound\n",
-			 ERR_PTR(len));
-		len = -ENODEV;
-	} else if (strcmp(name, PAMP_INTF_STRING)) {
-		dev_info(&intf->dev, "interface \"%*pE\" is not a Preamp Control interface\n",
-			 len, name);
-		len = -ENODEV;
+	if (!name) {
+		dev_info(&intf->dev, "the interface name could not be read: not bound\n");
+		return -ENODEV;
 	}
-	kfree(name);
-	return len < 0 ? len : 0;
+	if (strcmp(name, PAMP_INTF_STRING)) {
+		dev_info(&intf->dev, "interface \"%*pE\" is not a Preamp Control interface\n",
+			 (int)strnlen(name, 64), name);
+		return -ENODEV;
+	}
+	return 0;
 }
 
 static int pamp_read_info(struct pamp_dev *d)
@@ -106,7 +111,7 @@ static int pamp_read_info(struct pamp_dev *d)
 	struct pamp_info raw;
 	int ret;
 
-	mutex_lock(&d->io_mutex);
+	mutex_lock(&d->io_mutex);	/* probe: the device is awake */
 	ret = pamp_get_info(d, &raw);
 	mutex_unlock(&d->io_mutex);
 	if (ret) {
@@ -171,8 +176,14 @@ static int pamp_read_inputs(struct pamp_dev *d)
 static void pamp_free(struct pamp_dev *d)
 {
 	pamp_notify_free(d);
-	kfree(d->buf);
 	kfree(d);
+}
+
+/* Run a delayed work now, or once more if it is running. */
+void pamp_run_soon(struct delayed_work *work)
+{
+	cancel_delayed_work(work);
+	schedule_delayed_work(work, 0);
 }
 
 /* Where the controls stand; all of it under the USB device lock. */
@@ -261,12 +272,13 @@ static void pamp_place_work(struct work_struct *work)
 /* snd-usb-audio let go of the card under our controls: move them soon. */
 void pamp_place_again(struct pamp_dev *d)
 {
-	mod_delayed_work(system_wq, &d->place_work, 0);
+	pamp_run_soon(&d->place_work);
 }
 
 static int pamp_probe(struct usb_interface *intf,
 		      const struct usb_device_id *usb_id)
 {
+	char notes[64] = "";
 	struct pamp_dev *d;
 	int ret;
 
@@ -277,19 +289,15 @@ static int pamp_probe(struct usb_interface *intf,
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
-	d->buf = kmalloc(PAMP_BUF_SIZE, GFP_KERNEL);
-	if (!d->buf) {
-		kfree(d);
-		return -ENOMEM;
-	}
 	d->udev = interface_to_usbdev(intf);
 	d->intf = intf;
 	d->dev = &intf->dev;
 	d->ifnum = intf->cur_altsetting->desc.bInterfaceNumber;
 	INIT_DELAYED_WORK(&d->place_work, pamp_place_work);
 	pamp_state_init(d);
+	pamp_meters_init(d);
 	/* the 48 V guard counts from here */
-	pamp_controls_init(d, READ_ONCE(phantom_guard_ms));
+	pamp_controls_init(d, pamp_guard_ms());
 
 	ret = pamp_read_info(d);
 	if (ret)
@@ -302,7 +310,15 @@ static int pamp_probe(struct usb_interface *intf,
 	if (ret)
 		goto err_guard;
 	/* from here, a change on the device is re-read after our full read */
-	pamp_notify_start(d);
+	if (d->notify.urb) {
+		ret = pamp_notify_start(d);
+		if (ret)
+			snprintf(notes, sizeof(notes),
+				 ", notifications not started (%pe), retrying",
+				 ERR_PTR(ret));
+		else
+			strscpy(notes, ", notifications", sizeof(notes));
+	}
 	ret = pamp_state_refresh_all(d, NULL);
 	if (ret) {
 		dev_err(d->dev, "device refused: GET_ALL_STATE failed (%pe)\n",
@@ -312,44 +328,35 @@ static int pamp_probe(struct usb_interface *intf,
 	}
 
 	/*
-	 * snd-usb-audio has made its card already if it is loaded: the
-	 * interfaces are probed in order. The wait covers its module being
-	 * loaded later.
+	 * snd-usb-audio has made its card already if it is loaded and its
+	 * interfaces come before ours. The wait covers its module being loaded
+	 * later, and audio interfaces that come after ours.
 	 */
 	d->place_own = READ_ONCE(own_card);
 	if (pamp_shared_expected(d))
 		d->place_wait_ms = READ_ONCE(audio_card_wait_ms);
 	d->place_deadline = jiffies + msecs_to_jiffies(d->place_wait_ms);
 
-	/* sysfs.c's attributes come before any control */
 	usb_set_intfdata(intf, d);
-	ret = pamp_sysfs_add(d);
-	if (ret)
-		goto err_intfdata;
-	ret = pamp_place(d);
-	if (ret)
-		goto err_sysfs;
-
 	pamp_notify_enable(d);
+	/* runs once probe has returned: the USB core adds dev_groups first */
+	schedule_delayed_work(&d->place_work, 0);
 
 	dev_info(d->dev, "%s: %u inputs%s%s\n",
 		 d->udev->product ?: "Preamp Control", d->info.num_inputs,
-		 d->info.flags & PAMP_FLAG_METERS ? ", meters" : "",
-		 d->notify.urb ? ", notifications" : "");
+		 d->info.flags & PAMP_FLAG_METERS ? ", meters" : "", notes);
 	return 0;
 
-err_sysfs:
-	pamp_sysfs_remove(d);
-err_intfdata:
-	usb_set_intfdata(intf, NULL);
 err_notify:
-	pamp_notify_shutdown(d);
+	pamp_notify_stop(d);
 err_guard:
-	pamp_controls_cancel_guard(d);
+	pamp_controls_stop(d);
+	pamp_state_stop(d);
 	pamp_free(d);
 	return ret;
 }
 
+/* The order is the ownership rule of driver.h. */
 static void pamp_disconnect(struct usb_interface *intf)
 {
 	struct pamp_dev *d = usb_get_intfdata(intf);
@@ -357,79 +364,17 @@ static void pamp_disconnect(struct usb_interface *intf)
 	if (!d)
 		return;
 
-	pamp_sysfs_remove(d);
-	pamp_notify_shutdown(d);
+	pamp_notify_stop(d);
 	pamp_state_disconnect(d);
-	pamp_controls_cancel_guard(d);
 	cancel_delayed_work_sync(&d->place_work);
 	pamp_card_disconnect(d);
-	pamp_controls_detach(d);
+	pamp_controls_detach(d);	/* no control callback after this */
+	pamp_controls_stop(d);
+	pamp_state_stop(d);
 	pamp_shared_leave(d);
 	pamp_card_free(d);
 	usb_set_intfdata(intf, NULL);
 	pamp_free(d);
-}
-
-/*
- * Resume, reset-resume, after a USB reset: put the cached settings back
- * with one SET_ALL_STATE and learn the truth with one GET_ALL_STATE.
- */
-static void pamp_restored(struct pamp_dev *d, int ret, const u16 *changed)
-{
-	if (ret && ret != -ENODEV)
-		dev_warn(d->dev, "restoring the settings failed (%pe)\n",
-			 ERR_PTR(ret));
-	pamp_controls_changed(d, changed);
-	pamp_notify_enable(d);
-}
-
-static int pamp_suspend(struct usb_interface *intf, pm_message_t message)
-{
-	struct pamp_dev *d = usb_get_intfdata(intf);
-
-	if (d)
-		pamp_notify_stop(d);
-	return 0;
-}
-
-static int pamp_resume(struct usb_interface *intf)
-{
-	struct pamp_dev *d = usb_get_intfdata(intf);
-	u16 changed[PAMP_MAX_INPUTS] = { 0 };
-	int ret;
-
-	if (!d)
-		return 0;
-	pamp_notify_start(d);
-	ret = pamp_state_reapply(d, changed);
-	pamp_restored(d, ret, changed);
-	return 0;
-}
-
-static int pamp_pre_reset(struct usb_interface *intf)
-{
-	struct pamp_dev *d = usb_get_intfdata(intf);
-
-	if (!d)
-		return 0;
-	pamp_notify_stop(d);
-	pamp_state_io_lock(d);		/* until post_reset */
-	return 0;
-}
-
-static int pamp_post_reset(struct usb_interface *intf)
-{
-	struct pamp_dev *d = usb_get_intfdata(intf);
-	u16 changed[PAMP_MAX_INPUTS] = { 0 };
-	int ret;
-
-	if (!d)
-		return 0;
-	pamp_notify_start(d);
-	ret = pamp_state_reapply_locked(d, changed);
-	pamp_state_io_unlock(d);
-	pamp_restored(d, ret, changed);
-	return 0;
 }
 
 static const struct usb_device_id pamp_ids[] = {
@@ -445,13 +390,15 @@ static struct usb_driver pamp_driver = {
 	.disconnect = pamp_disconnect,
 	.suspend = pamp_suspend,
 	.resume = pamp_resume,
-	.reset_resume = pamp_resume,
+	.reset_resume = pamp_reset_resume,
 	.pre_reset = pamp_pre_reset,
 	.post_reset = pamp_post_reset,
 	.id_table = pamp_ids,
+	.dev_groups = pamp_groups,
+	.supports_autosuspend = 1,
 };
 module_usb_driver(pamp_driver);
 
-MODULE_AUTHOR("preamp project");
+MODULE_AUTHOR("preamp developers");
 MODULE_DESCRIPTION("ALSA controls for USB preamps (Preamp Control Protocol)");
 MODULE_LICENSE("GPL");

@@ -48,10 +48,16 @@ $(B)/bin/ctlraw: $(B)/obj/tests/tools/ctlraw.o
 # driver-lib.sh is their shared library, not a scenario).
 VM_SCENARIOS += driver-controls driver-writes driver-notify driver-guard \
 		driver-faults driver-lifetime driver-reset \
+		driver-reset-order driver-resume driver-stall driver-urb-errors \
 		shared-card shared-unplug
+
+# `make check-long`: the reset under writes, 40 rounds instead of 5.
+VM_LONG_SCENARIOS += driver-reset-soak
 
 # The long robustness scenarios run on 6.1, the oldest kernel we build for;
 # 6.12 runs the rest (the basic ones) and the shared-card ones.
 VM_KERNELS_driver-faults   := 6.1
 VM_KERNELS_driver-lifetime := 6.1
 VM_KERNELS_driver-reset    := 6.1
+VM_KERNELS_driver-urb-errors := 6.1
+VM_KERNELS_driver-reset-soak := 6.1

@@ -2,16 +2,18 @@
 /*
  * snd-usb-preamp: the control transfers of the Preamp Control Protocol.
  *
- * Each request is one vendor request to the interface on endpoint 0, with
- * the data stage in the kmalloc'd pamp_dev.buf. The caller holds io_mutex,
- * which also makes the disconnected check and the buffer safe. A reply
- * shorter than the protocol says is an error, never half-used.
+ * Each request is one vendor request to the interface on endpoint 0, made
+ * with usb_control_msg_recv()/_send(): they bounce the data through a
+ * buffer of their own (so ours may live on the stack) and treat a reply
+ * shorter than asked for as an error (-EREMOTEIO), never half-used. The
+ * caller holds io_mutex, or meters.lock for GET_METERS, which makes the
+ * disconnected flag stable. Allocations are GFP_NOIO: requests are also
+ * made from resume and reset callbacks.
  */
 
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
-#include <linux/string.h>
 #include <linux/usb.h>
 
 #include "driver.h"
@@ -20,6 +22,12 @@
 static bool pamp_gone(struct pamp_dev *d)
 {
 	return READ_ONCE(d->udev->state) == USB_STATE_NOTATTACHED;
+}
+
+static void pamp_assert_io(struct pamp_dev *d)
+{
+	lockdep_assert(lockdep_is_held(&d->io_mutex) ||
+		       lockdep_is_held(&d->meters.lock));
 }
 
 /*
@@ -36,26 +44,16 @@ static int pamp_xfer_error(struct pamp_dev *d, u8 req, int ret)
 }
 
 static int pamp_recv(struct pamp_dev *d, u8 req, u16 value, void *data,
-		     u16 len)
+		     u16 len, int timeout_ms)
 {
 	int ret;
 
-	lockdep_assert_held(&d->io_mutex);
+	pamp_assert_io(d);
 	if (d->disconnected)
 		return -ENODEV;
-
-	ret = usb_control_msg(d->udev, usb_rcvctrlpipe(d->udev, 0), req,
-			      PAMP_REQTYPE_IN, value, d->ifnum, d->buf, len,
-			      PAMP_HOST_TIMEOUT_MS);
-	if (ret < 0)
-		return pamp_xfer_error(d, req, ret);
-	if (ret != len) {
-		dev_dbg_ratelimited(d->dev, "%s: short reply: %d of %u bytes\n",
-				    pamp_request_name(req), ret, len);
-		return -EREMOTEIO;
-	}
-	memcpy(data, d->buf, len);
-	return 0;
+	ret = usb_control_msg_recv(d->udev, 0, req, PAMP_REQTYPE_IN, value,
+				   d->ifnum, data, len, timeout_ms, GFP_NOIO);
+	return ret ? pamp_xfer_error(d, req, ret) : 0;
 }
 
 static int pamp_send(struct pamp_dev *d, u8 req, u16 value, const void *data,
@@ -63,41 +61,33 @@ static int pamp_send(struct pamp_dev *d, u8 req, u16 value, const void *data,
 {
 	int ret;
 
-	lockdep_assert_held(&d->io_mutex);
+	pamp_assert_io(d);
 	if (d->disconnected)
 		return -ENODEV;
-
-	if (len)
-		memcpy(d->buf, data, len);
-	ret = usb_control_msg(d->udev, usb_sndctrlpipe(d->udev, 0), req,
-			      PAMP_REQTYPE_OUT, value, d->ifnum,
-			      len ? d->buf : NULL, len, PAMP_HOST_TIMEOUT_MS);
-	if (ret < 0)
-		return pamp_xfer_error(d, req, ret);
-	if (ret != len) {
-		dev_dbg_ratelimited(d->dev, "%s: short transfer: %d of %u bytes\n",
-				    pamp_request_name(req), ret, len);
-		return -EREMOTEIO;
-	}
-	return 0;
+	ret = usb_control_msg_send(d->udev, 0, req, PAMP_REQTYPE_OUT, value,
+				   d->ifnum, data, len, PAMP_HOST_TIMEOUT_MS,
+				   GFP_NOIO);
+	return ret ? pamp_xfer_error(d, req, ret) : 0;
 }
 
 int pamp_get_info(struct pamp_dev *d, struct pamp_info *info)
 {
-	return pamp_recv(d, PAMP_REQ_GET_INFO, 0, info, sizeof(*info));
+	return pamp_recv(d, PAMP_REQ_GET_INFO, 0, info, sizeof(*info),
+			 PAMP_HOST_TIMEOUT_MS);
 }
 
 int pamp_get_input_info(struct pamp_dev *d, unsigned int input,
 			struct pamp_input_info *info)
 {
 	return pamp_recv(d, PAMP_REQ_GET_INPUT_INFO, input, info,
-			 sizeof(*info));
+			 sizeof(*info), PAMP_HOST_TIMEOUT_MS);
 }
 
 int pamp_get_input_state(struct pamp_dev *d, unsigned int input,
 			 struct pamp_input_state *st)
 {
-	return pamp_recv(d, PAMP_REQ_GET_INPUT_STATE, input, st, sizeof(*st));
+	return pamp_recv(d, PAMP_REQ_GET_INPUT_STATE, input, st, sizeof(*st),
+			 PAMP_HOST_TIMEOUT_MS);
 }
 
 int pamp_set_gain(struct pamp_dev *d, unsigned int input,
@@ -114,16 +104,17 @@ int pamp_set_switch(struct pamp_dev *d, unsigned int input, unsigned int sw,
 			 pamp_wvalue_set_switch(input, sw, on), NULL, 0);
 }
 
-int pamp_get_meters(struct pamp_dev *d, struct pamp_meter *m)
+int pamp_get_meters(struct pamp_dev *d, struct pamp_meter *m, int timeout_ms)
 {
 	return pamp_recv(d, PAMP_REQ_GET_METERS, 0, m,
-			 d->info.num_inputs * sizeof(*m));
+			 d->info.num_inputs * sizeof(*m), timeout_ms);
 }
 
 int pamp_get_all_state(struct pamp_dev *d, struct pamp_input_state *st)
 {
 	return pamp_recv(d, PAMP_REQ_GET_ALL_STATE, 0, st,
-			 d->info.num_inputs * sizeof(*st));
+			 d->info.num_inputs * sizeof(*st),
+			 PAMP_HOST_TIMEOUT_MS);
 }
 
 int pamp_set_all_state(struct pamp_dev *d, const struct pamp_set_state *st)

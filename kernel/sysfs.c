@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the mixer controls cannot say, as attributes of the bound interface
- * (hwmon's naming): "persistent" is 1 when the device keeps its own
- * settings across power cycles (FLAG_PERSISTENT); "inN_label" is input N's
- * label as the device gave it (checked UTF-8, or "Line In N"). The
- * controls keep the names of the ALSA contract; user space that wants to
- * show "Mic 1" or to restore only what differs reads these.
+ * What the mixer controls cannot say, as attributes of the bound interface:
+ * "persistent" is 1 when the device keeps its own settings across power
+ * cycles (FLAG_PERSISTENT); "inputN_label" is input N's label as the device
+ * gave it (checked UTF-8, or "Line In N"). The controls keep the names of
+ * the ALSA contract; user space that wants to show "Mic 1" or to restore
+ * only what differs reads these. The ABI is described in
+ * Documentation/ABI/testing/sysfs-driver-snd-usb-preamp.
  *
- * They are created before the controls are added, so that whoever finds
- * the controls finds them too (dev_groups would come after probe), and
- * removed first at disconnect; sysfs waits for a reader still inside.
+ * The driver core creates them (usb_driver.dev_groups) when probe has
+ * returned, before the placement work adds the controls, so whoever finds
+ * the controls finds them too; it removes them before disconnect runs, and
+ * sysfs waits for a reader still inside.
  */
 
 #include <linux/device.h>
@@ -51,8 +53,8 @@ static ssize_t label_show(struct device *dev, struct device_attribute *attr,
 }
 
 #define PAMP_LABEL_ATTR(n)						\
-	static struct dev_ext_attribute dev_attr_in##n##_label = {	\
-		__ATTR(in##n##_label, 0444, label_show, NULL),		\
+	static struct dev_ext_attribute dev_attr_input##n##_label = {	\
+		__ATTR(input##n##_label, 0444, label_show, NULL),	\
 		(void *)(uintptr_t)(n)					\
 	}
 
@@ -91,44 +93,44 @@ PAMP_LABEL_ATTR(32);
 
 static struct attribute *pamp_attrs[] = {
 	&dev_attr_persistent.attr,
-	&dev_attr_in1_label.attr.attr,
-	&dev_attr_in2_label.attr.attr,
-	&dev_attr_in3_label.attr.attr,
-	&dev_attr_in4_label.attr.attr,
-	&dev_attr_in5_label.attr.attr,
-	&dev_attr_in6_label.attr.attr,
-	&dev_attr_in7_label.attr.attr,
-	&dev_attr_in8_label.attr.attr,
-	&dev_attr_in9_label.attr.attr,
-	&dev_attr_in10_label.attr.attr,
-	&dev_attr_in11_label.attr.attr,
-	&dev_attr_in12_label.attr.attr,
-	&dev_attr_in13_label.attr.attr,
-	&dev_attr_in14_label.attr.attr,
-	&dev_attr_in15_label.attr.attr,
-	&dev_attr_in16_label.attr.attr,
-	&dev_attr_in17_label.attr.attr,
-	&dev_attr_in18_label.attr.attr,
-	&dev_attr_in19_label.attr.attr,
-	&dev_attr_in20_label.attr.attr,
-	&dev_attr_in21_label.attr.attr,
-	&dev_attr_in22_label.attr.attr,
-	&dev_attr_in23_label.attr.attr,
-	&dev_attr_in24_label.attr.attr,
-	&dev_attr_in25_label.attr.attr,
-	&dev_attr_in26_label.attr.attr,
-	&dev_attr_in27_label.attr.attr,
-	&dev_attr_in28_label.attr.attr,
-	&dev_attr_in29_label.attr.attr,
-	&dev_attr_in30_label.attr.attr,
-	&dev_attr_in31_label.attr.attr,
-	&dev_attr_in32_label.attr.attr,
+	&dev_attr_input1_label.attr.attr,
+	&dev_attr_input2_label.attr.attr,
+	&dev_attr_input3_label.attr.attr,
+	&dev_attr_input4_label.attr.attr,
+	&dev_attr_input5_label.attr.attr,
+	&dev_attr_input6_label.attr.attr,
+	&dev_attr_input7_label.attr.attr,
+	&dev_attr_input8_label.attr.attr,
+	&dev_attr_input9_label.attr.attr,
+	&dev_attr_input10_label.attr.attr,
+	&dev_attr_input11_label.attr.attr,
+	&dev_attr_input12_label.attr.attr,
+	&dev_attr_input13_label.attr.attr,
+	&dev_attr_input14_label.attr.attr,
+	&dev_attr_input15_label.attr.attr,
+	&dev_attr_input16_label.attr.attr,
+	&dev_attr_input17_label.attr.attr,
+	&dev_attr_input18_label.attr.attr,
+	&dev_attr_input19_label.attr.attr,
+	&dev_attr_input20_label.attr.attr,
+	&dev_attr_input21_label.attr.attr,
+	&dev_attr_input22_label.attr.attr,
+	&dev_attr_input23_label.attr.attr,
+	&dev_attr_input24_label.attr.attr,
+	&dev_attr_input25_label.attr.attr,
+	&dev_attr_input26_label.attr.attr,
+	&dev_attr_input27_label.attr.attr,
+	&dev_attr_input28_label.attr.attr,
+	&dev_attr_input29_label.attr.attr,
+	&dev_attr_input30_label.attr.attr,
+	&dev_attr_input31_label.attr.attr,
+	&dev_attr_input32_label.attr.attr,
 	NULL
 };
 
 static_assert(ARRAY_SIZE(pamp_attrs) == PAMP_MAX_INPUTS + 2);
 
-/* inN_label only for the inputs the device has */
+/* inputN_label only for the inputs the device has */
 static umode_t pamp_attr_visible(struct kobject *kobj, struct attribute *attr,
 				 int n)
 {
@@ -144,13 +146,7 @@ static const struct attribute_group pamp_attr_group = {
 	.is_visible = pamp_attr_visible,
 };
 
-/* The interface's drvdata must point at d already. */
-int pamp_sysfs_add(struct pamp_dev *d)
-{
-	return sysfs_create_group(&d->intf->dev.kobj, &pamp_attr_group);
-}
-
-void pamp_sysfs_remove(struct pamp_dev *d)
-{
-	sysfs_remove_group(&d->intf->dev.kobj, &pamp_attr_group);
-}
+const struct attribute_group *pamp_groups[] = {
+	&pamp_attr_group,
+	NULL
+};

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * snd-usb-preamp: the attributes of the bound interface, created by the
+ * driver core (usb_driver.dev_groups). Documented in
+ * Documentation/ABI/testing/sysfs-driver-snd-usb-preamp.
+ */
 #ifndef __SND_USB_PREAMP_SYSFS_H
 #define __SND_USB_PREAMP_SYSFS_H
 
-struct pamp_dev;
+struct attribute_group;
 
-int pamp_sysfs_add(struct pamp_dev *d);
-void pamp_sysfs_remove(struct pamp_dev *d);
+extern const struct attribute_group *pamp_groups[];
 
 #endif /* __SND_USB_PREAMP_SYSFS_H */

@@ -154,6 +154,7 @@ static int cmd_counters(struct ck_ctx *c)
 		ck_say(c->r, "req.%s=%u\n", request_name(code), ok + stalled);
 		ck_say(c->r, "stall.%s=%u\n", request_name(code), stalled);
 	}
+	ck_say(c->r, "notify.errors=%u\n", d->notify_errors);
 	ck_say(c->r, "audio.skipped_frames=%llu\n",
 	    (unsigned long long)d->tl.skipped);
 	if (st) {
@@ -173,6 +174,7 @@ static int cmd_counters(struct ck_ctx *c)
 static int cmd_reset_counters(struct ck_ctx *c)
 {
 	memset(DEV(c)->count, 0, sizeof(DEV(c)->count));
+	DEV(c)->notify_errors = 0;
 	if (c->env->stats)
 		memset(c->env->stats, 0, sizeof(*c->env->stats));
 	return 0;
@@ -261,6 +263,14 @@ static int cmd_reset(struct ck_ctx *c)
 	return 0;
 }
 
+static int cmd_power_loss(struct ck_ctx *c)
+{
+	if (!DEV(c)->powered)
+		return ck_fail(c->r, "the device is not powered (unplugged)");
+	emu_dev_power_loss(DEV(c), c->now_ns);
+	return 0;
+}
+
 static int cmd_clip(struct ck_ctx *c)
 {
 	unsigned int in;
@@ -346,25 +356,55 @@ static int optional_count(struct ck_ctx *c, int at, unsigned long *n)
 	return parse_count(c->argv[at], MAX_COUNT, n, "count", c->r);
 }
 
+/* A request by name (GET_INFO ... SET_ALL_STATE): its code, or 0. */
+static unsigned int request_code(const char *name)
+{
+	unsigned int code;
+
+	for (code = PAMP_REQ_FIRST; code <= PAMP_REQ_LAST; code++) {
+		const char *known = emu_request_name(code);
+
+		if (known && !strcasecmp(name, known))
+			return code;
+	}
+	return 0;
+}
+
 static int fault_stall(struct ck_ctx *c)
 {
 	unsigned long n;
+	unsigned int req = 0;
 
 	if (parse_count(c->argv[0], MAX_COUNT, &n, "count", c->r))
 		return -EINVAL;
+	if (c->argc > 1 && strcasecmp(c->argv[1], "any")) {
+		req = request_code(c->argv[1]);
+		if (!req)
+			return ck_fail(c->r, "no request '%s' (GET_INFO ... SET_ALL_STATE, any)",
+				       c->argv[1]);
+	}
 	DEV(c)->faults.stall_next = (unsigned int)n;
+	DEV(c)->faults.stall_req = req;
 	return 0;
 }
 
 static int fault_delay(struct ck_ctx *c)
 {
 	unsigned long ms, n;
+	unsigned int req = 0;
 
 	if (parse_count(c->argv[0], MAX_DELAY_MS, &ms, "delay", c->r) ||
 	    optional_count(c, 1, &n))
 		return -EINVAL;
+	if (c->argc > 2 && strcasecmp(c->argv[2], "any")) {
+		req = request_code(c->argv[2]);
+		if (!req)
+			return ck_fail(c->r, "no request '%s' (GET_INFO ... SET_ALL_STATE, any)",
+				    c->argv[2]);
+	}
 	DEV(c)->faults.delay_ms = (unsigned int)ms;
 	DEV(c)->faults.delay_next = (unsigned int)n;
+	DEV(c)->faults.delay_req = req;
 	return 0;
 }
 
@@ -393,13 +433,10 @@ static int fault_disconnect_on(struct ck_ctx *c)
 		DEV(c)->faults.disconnect_on = 0;
 		return 0;
 	}
-	for (code = PAMP_REQ_FIRST; code <= PAMP_REQ_LAST; code++) {
-		const char *known = emu_request_name(code);
-
-		if (known && !strcasecmp(name, known)) {
-			DEV(c)->faults.disconnect_on = (int)code;
-			return 0;
-		}
+	code = request_code(name);
+	if (code) {
+		DEV(c)->faults.disconnect_on = (int)code;
+		return 0;
 	}
 	return ck_fail(c->r, "no request '%s' (GET_INFO ... SET_ALL_STATE, any, none)",
 		    name);
@@ -460,6 +497,16 @@ static int fault_notify_garbage(struct ck_ctx *c)
 	return 0;
 }
 
+static int fault_notify_error(struct ck_ctx *c)
+{
+	unsigned long n;
+
+	if (optional_count(c, 0, &n))
+		return -EINVAL;
+	DEV(c)->faults.notify_error_next = (unsigned int)n;
+	return 0;
+}
+
 static int fault_clear(struct ck_ctx *c)
 {
 	memset(&DEV(c)->faults, 0, sizeof(DEV(c)->faults));
@@ -470,8 +517,8 @@ static int fault_clear(struct ck_ctx *c)
 
 
 static const struct ck_command fault_commands[] = {
-	{ "stall", 1, 1, "fault stall N", fault_stall },
-	{ "delay", 1, 2, "fault delay MS [N]", fault_delay },
+	{ "stall", 1, 2, "fault stall N [REQUEST]", fault_stall },
+	{ "delay", 1, 3, "fault delay MS [N [REQ]]", fault_delay },
 	{ "short", 1, 2, "fault short LEN [N]", fault_short },
 	{ "disconnect-on", 1, 1, "fault disconnect-on REQ", fault_disconnect_on },
 	{ "info", 1, 1, "fault info KIND", fault_info },
@@ -479,6 +526,7 @@ static const struct ck_command fault_commands[] = {
 	{ "storm", 1, 2, "fault storm COUNT [INTERVAL_MS]", fault_storm },
 	{ "notify-short", 1, 1, "fault notify-short LEN", fault_notify_short },
 	{ "notify-garbage", 0, 0, "fault notify-garbage", fault_notify_garbage },
+	{ "notify-error", 0, 1, "fault notify-error [N]", fault_notify_error },
 	{ "clear", 0, 0, "fault clear", fault_clear },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -493,6 +541,7 @@ static const struct ck_command commands[] = {
 	{ "knob", 3, 3, "knob IN gain DB | knob IN SWITCH on|off", cmd_knob },
 	{ "source", 3, 3, "source IN silence|sine|speech LEVEL", cmd_source },
 	{ "reset", 0, 0, "reset", cmd_reset },
+	{ "power-loss", 0, 0, "power-loss", cmd_power_loss },
 	{ "clip", 1, 1, "clip IN", cmd_clip },
 	{ "unplug", 0, 0, "unplug", cmd_unplug },
 	{ "fault", 1, CK_MAX_WORDS, "fault WHAT ...", cmd_fault },

@@ -14,7 +14,9 @@
  *   interface 2 alt 0: Preamp Control (ff/50/01) [+ interrupt IN endpoint]
  *
  * Without audio, the Preamp Control interface is interface 0 alone and the
- * device class is 0 (defined by the interface).
+ * device class is 0 (defined by the interface). A model with control_first
+ * puts Preamp Control first, as interface 0, and the audio function after
+ * it as interfaces 1 and 2 (USB resets and binds interfaces in that order).
  */
 #include <errno.h>
 #include <string.h>
@@ -260,16 +262,18 @@ static void build_layout(struct emu_usb_desc *u, const struct emu_desc *desc)
 	u->bcd_device = desc->bcd_device;
 
 	if (u->audio) {
+		unsigned int first = desc->control_first ? 1 : 0;
+
 		u->num_interfaces = 3;
-		u->ac_intf = 0;
-		u->as_intf = 1;
-		u->ctl_intf = 2;
+		u->ac_intf = first;
+		u->as_intf = first + 1;
+		u->ctl_intf = desc->control_first ? 0 : 2;
 		u->iso_ep = 0x81;
 		u->iso_maxp = iso_max_packet(u->iso_frame_bytes);
 		u->int_ep = u->notify ? 0x82 : 0;
-		u->intf[0] = ac;
-		u->intf[1] = as;
-		u->intf[2] = ctl;
+		u->intf[u->ac_intf] = ac;
+		u->intf[u->as_intf] = as;
+		u->intf[u->ctl_intf] = ctl;
 		u->dev_class = 0xef;	/* miscellaneous, with an IAD */
 		u->dev_subclass = 0x02;
 		u->dev_protocol = 0x01;
@@ -301,6 +305,16 @@ static void build_device(struct emu_usb_desc *u)
 	put8(&w, 1);			/* bNumConfigurations */
 }
 
+/* The Preamp Control interface, with its interrupt endpoint if it notifies. */
+static void put_control_interface(struct wbuf *w, const struct emu_usb_desc *u)
+{
+	put_interface(w, u->ctl_intf, 0, u->notify ? 1 : 0,
+		      &u->intf[u->ctl_intf], EMU_STR_CONTROL);
+	if (u->notify)
+		put_endpoint(w, u->int_ep, EP_XFER_INT, NOTIFY_MAXP,
+			     HS_INTERVAL_1MS);
+}
+
 static int build_config(struct emu_usb_desc *u)
 {
 	struct wbuf w = { u->config, 0, sizeof(u->config), false };
@@ -314,6 +328,8 @@ static int build_config(struct emu_usb_desc *u)
 	put8(&w, CONFIG_ATTR_BUS_POWERED);
 	put8(&w, CONFIG_MAX_POWER_500MA);
 
+	if (u->ctl_intf == 0)
+		put_control_interface(&w, u);
 	if (u->audio) {
 		put_iad(&w, u);
 		put_interface(&w, u->ac_intf, 0, 0, &u->intf[u->ac_intf], 0);
@@ -323,11 +339,8 @@ static int build_config(struct emu_usb_desc *u)
 		put_as_descriptors(&w, u);
 	}
 
-	put_interface(&w, u->ctl_intf, 0, u->notify ? 1 : 0,
-		      &u->intf[u->ctl_intf], EMU_STR_CONTROL);
-	if (u->notify)
-		put_endpoint(&w, u->int_ep, EP_XFER_INT, NOTIFY_MAXP,
-			     HS_INTERVAL_1MS);
+	if (u->ctl_intf != 0)
+		put_control_interface(&w, u);
 
 	if (w.overflow)
 		return -EINVAL;

@@ -109,6 +109,12 @@ void emu_dev_power_off(struct emu_dev *d)
 	d->powered = false;
 }
 
+void emu_dev_power_loss(struct emu_dev *d, uint64_t now_ns)
+{
+	emu_dev_power_off(d);
+	emu_dev_power_on(d, now_ns);
+}
+
 void emu_dev_reset(struct emu_dev *d, uint64_t now_ns)
 {
 	if (!(d->desc.flags & PAMP_FLAG_PERSISTENT))
@@ -537,7 +543,7 @@ struct emu_reply emu_dev_request(struct emu_dev *d, uint8_t bRequestType,
 		return r;
 	}
 
-	if (f->stall_next) {
+	if (f->stall_next && (!f->stall_req || f->stall_req == bRequest)) {
 		f->stall_next--;
 		ret = -EPIPE;
 	} else if (idx == 0 ||
@@ -562,7 +568,7 @@ struct emu_reply emu_dev_request(struct emu_dev *d, uint8_t bRequestType,
 				r.len = f->short_len;
 		}
 	}
-	if (f->delay_next) {
+	if (f->delay_next && (!f->delay_req || f->delay_req == bRequest)) {
 		f->delay_next--;
 		r.delay_ms = f->delay_ms;
 	}
@@ -676,6 +682,12 @@ ssize_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
 	*next_ns = UINT64_MAX;
 	if (!d->powered || !(d->desc.flags & PAMP_FLAG_NOTIFY))
 		return -EAGAIN;
+
+	if (f->notify_error_next) {
+		f->notify_error_next--;
+		d->notify_errors++;
+		return -EPROTO;
+	}
 
 	if (f->notify_garbage) {
 		f->notify_garbage = false;

@@ -49,6 +49,7 @@ struct emu_desc {
 	uint8_t flags;			/* PAMP_FLAG_* */
 	uint16_t meter_window_ms;
 	bool audio;			/* has the UAC2 capture function */
+	bool control_first;		/* Preamp Control is interface 0 */
 	double pad_db;			/* attenuation of SW_PAD */
 	unsigned int num_inputs;
 	struct emu_input_desc inputs[PAMP_MAX_INPUTS];
@@ -80,8 +81,10 @@ enum emu_bad_input_info {
 /* The request-level faults a test can inject; counts are "next N". */
 struct emu_faults {
 	unsigned int stall_next;	/* STALL the next N vendor requests */
+	unsigned int stall_req;		/* ... of this request (0: any) */
 	unsigned int delay_next;	/* delay the next N replies ... */
-	unsigned int delay_ms;		/* ... by this much */
+	unsigned int delay_ms;		/* ... by this much ... */
+	unsigned int delay_req;		/* ... of this request (0: any) */
 	unsigned int short_next;	/* cut the next N IN replies ... */
 	unsigned int short_len;		/* ... to this many bytes */
 	int disconnect_on;		/* request code, or -1 for any, 0 off */
@@ -93,6 +96,7 @@ struct emu_faults {
 	unsigned int notify_short_len;	/* next notification cut to this */
 	bool notify_short;
 	bool notify_garbage;		/* next notification: random bits */
+	unsigned int notify_error_next;	/* fail the next N interrupt URBs */
 };
 
 /* Live state of one input. */
@@ -122,6 +126,7 @@ struct emu_dev {
 	uint64_t last_notify_ns;
 	uint64_t clip_notified_ns;
 	uint32_t rng;
+	unsigned int notify_errors;	/* interrupt URBs failed on purpose */
 
 	/* the single audio timeline: frames rendered since power-up */
 	struct emu_timeline tl;
@@ -143,6 +148,11 @@ void emu_dev_power_on(struct emu_dev *d, uint64_t now_ns);
 void emu_dev_power_off(struct emu_dev *d);
 /* Device-side reset: back to defaults, queues EVT_RESET. */
 void emu_dev_reset(struct emu_dev *d, uint64_t now_ns);
+/*
+ * A power loss while attached (VBUS cut across a suspend): back to the
+ * defaults unless persistent, pending notifications dropped, no EVT_RESET.
+ */
+void emu_dev_power_loss(struct emu_dev *d, uint64_t now_ns);
 
 /*
  * A vendor request to the Preamp Control interface. For IN requests the
@@ -158,7 +168,8 @@ struct emu_reply emu_dev_request(struct emu_dev *d, uint8_t bRequestType,
  * Notifications. Returns the length of the notification written to out
  * (8, or 0..7 for an injected short one), or -EAGAIN when nothing is due
  * now; *next_ns then says when to ask again (UINT64_MAX: only after a
- * change).
+ * change). -EPROTO (an injected fault): complete the waiting interrupt URB
+ * with that error instead of data.
  */
 ssize_t emu_dev_notification(struct emu_dev *d, uint8_t out[8],
 			     uint64_t now_ns, uint64_t *next_ns);

@@ -181,6 +181,9 @@ static int device_key(struct parse *p, const char *name, const char *v)
 	} else if (!strcmp(name, "audio")) {
 		if (!parse_bool(v, &d->audio))
 			return fail(p, "audio: yes or no");
+	} else if (!strcmp(name, "control_first")) {
+		if (!parse_bool(v, &d->control_first))
+			return fail(p, "control_first: yes or no");
 	} else if (!strcmp(name, "pad_db")) {
 		db = strtod(v, &end);
 		if (end == v || *end || !(db >= 0.0 && db <= 60.0))

@@ -478,6 +478,13 @@ static void notify_poll(struct emu_usbip *s, uint64_t now_ns)
 		n = s->p->ops->notification(s->p->dev, buf, sizeof(buf), now_ns,
 					    &next);
 		s->notify_next_ns = next;
+		if (n == -EPROTO) {	/* an injected fault: fail this URB */
+			urb = queue_pop(&s->intr);
+			urb->status = -EPROTO;
+			send_ret_submit(c, urb);
+			urb_free(s, urb);
+			continue;
+		}
 		if (n < 0)
 			break;
 		if ((size_t)n > sizeof(buf))

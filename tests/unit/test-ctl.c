@@ -182,6 +182,26 @@ static void faults_set_what_they_say(void **state)
 	assert_int_equal(f->dev.faults.bad_input[1], EMU_BAD_INPUT_NONE);
 	assert_int_equal(f->dev.faults.storm_left, 0);
 	assert_false(f->dev.faults.notify_garbage);
+	assert_int_equal(run(f, "fault delay 700 9 GET_METERS"), 0);
+	assert_int_equal(f->dev.faults.delay_ms, 700);
+	assert_int_equal(f->dev.faults.delay_next, 9);
+	assert_int_equal(f->dev.faults.delay_req, PAMP_REQ_GET_METERS);
+	assert_int_equal(run(f, "fault delay 700 9 any"), 0);
+	assert_int_equal(f->dev.faults.delay_req, 0);
+	assert_int_equal(run(f, "fault notify-error"), 0);
+	assert_int_equal(f->dev.faults.notify_error_next, 1);
+	assert_int_equal(run(f, "fault notify-error 40"), 0);
+	assert_int_equal(f->dev.faults.notify_error_next, 40);
+}
+
+static void power_loss_forgets_the_settings(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(run(f, "knob 1 gain 30"), 0);
+	assert_int_equal(run(f, "power-loss"), 0);
+	assert_int_equal(run(f, "get in1.gain_db"), 0);
+	assert_string_equal(f->out, "0\nok\n");
 }
 
 static void counters_count_requests_and_reset(void **state)
@@ -250,6 +270,7 @@ static const char *const bad_lines[] = {
 	"fault stall -1", "fault stall 1x", "fault frob", "fault info frob",
 	"fault input-info 9 step-zero", "fault input-info 1 frob",
 	"fault disconnect-on FROB", "fault notify-short 9", "fault delay",
+	"fault delay 10 1 FROB", "fault notify-error x", "power-loss now",
 	"state\x01", "knob 1 gain 1 2 3 4 5 6 7 8 9",
 };
 
@@ -303,6 +324,7 @@ int main(void)
 		T(knob_changes_the_device_and_notifies),
 		T(source_plugs_a_signal),
 		T(faults_set_what_they_say),
+		T(power_loss_forgets_the_settings),
 		T(counters_count_requests_and_reset),
 		T(unplug_asks_the_transport),
 		T(clip_counts_one_event),

@@ -309,7 +309,7 @@ static void our_drivers_controls_give_four_inputs(void **state)
 	/* persistence is the interface's sysfs attribute, not a control */
 	assert_int_equal(m.persistent.elem, -1);
 	assert_string_equal(m.profile->persistent_attr, "persistent");
-	assert_string_equal(m.profile->label_attr, "in{n}_label");
+	assert_string_equal(m.profile->label_attr, "input{n}_label");
 	assert_true(c.e[m.in[0].ref[PA_FN_PHANTOM].elem].inactive);
 	free_set(&s);
 }

@@ -132,15 +132,15 @@ static void a_label_is_read_without_its_newline_and_bounded(void **state)
 	struct tree *t = *state;
 	char v[8];
 
-	put(t, "1-1:1.1/in1_label", "Mic 1\n");
-	assert_int_equal(pa_usbattr_read(t->root, "snd-usb-preamp", "in1_label",
+	put(t, "1-1:1.1/input1_label", "Mic 1\n");
+	assert_int_equal(pa_usbattr_read(t->root, "snd-usb-preamp", "input1_label",
 					 v, sizeof(v)), 5);
 	assert_string_equal(v, "Mic 1");
-	put(t, "1-1:1.1/in2_label", "A much longer label\n");
-	assert_int_equal(pa_usbattr_read(t->root, "snd-usb-preamp", "in2_label",
+	put(t, "1-1:1.1/input2_label", "A much longer label\n");
+	assert_int_equal(pa_usbattr_read(t->root, "snd-usb-preamp", "input2_label",
 					 v, sizeof(v)), 7);
 	assert_string_equal(v, "A much ");
-	assert_int_equal(pa_usbattr_read(t->root, "snd-usb-preamp", "in3_label",
+	assert_int_equal(pa_usbattr_read(t->root, "snd-usb-preamp", "input3_label",
 					 v, sizeof(v)), -ENOENT);
 	assert_string_equal(v, "");
 }
@@ -150,19 +150,19 @@ static void a_pattern_names_each_inputs_attribute(void **state)
 	char name[32];
 
 	(void)state;
-	assert_int_equal(pa_usbattr_name_for("in{n}_label", 3, name,
+	assert_int_equal(pa_usbattr_name_for("input{n}_label", 3, name,
 					     sizeof(name)), 0);
-	assert_string_equal(name, "in3_label");
-	assert_int_equal(pa_usbattr_name_for("in{n}_label", 32, name,
+	assert_string_equal(name, "input3_label");
+	assert_int_equal(pa_usbattr_name_for("input{n}_label", 32, name,
 					     sizeof(name)), 0);
-	assert_string_equal(name, "in32_label");
+	assert_string_equal(name, "input32_label");
 	assert_int_equal(pa_usbattr_name_for("label", 1, name, sizeof(name)),
 			 -EINVAL);
 	assert_int_equal(pa_usbattr_name_for("{n}_{n}", 1, name, sizeof(name)),
 			 -EINVAL);
 	assert_int_equal(pa_usbattr_name_for("../in{n}", 1, name, sizeof(name)),
 			 -EINVAL);
-	assert_int_equal(pa_usbattr_name_for("in{n}_label", 1, name, 4),
+	assert_int_equal(pa_usbattr_name_for("input{n}_label", 1, name, 4),
 			 -EINVAL);
 }
 

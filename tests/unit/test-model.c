@@ -569,6 +569,14 @@ static void fault_delay_short_and_disconnect(void **state)
 	assert_int_equal(r.delay_ms, 1500);
 	assert_int_equal(req_in(d, PAMP_REQ_GET_INFO, 0, 16, buf).delay_ms, 0);
 
+	/* a delay for one request leaves the others alone */
+	d->faults.delay_next = 1;
+	d->faults.delay_req = PAMP_REQ_GET_METERS;
+	assert_int_equal(req_in(d, PAMP_REQ_GET_INFO, 0, 16, buf).delay_ms, 0);
+	assert_int_equal(req_in(d, PAMP_REQ_GET_METERS, 0, 64, buf).delay_ms, 1500);
+	assert_int_equal(d->faults.delay_next, 0);
+	d->faults.delay_req = 0;
+
 	d->faults.short_next = 1;
 	d->faults.short_len = 5;
 	assert_int_equal(req_in(d, PAMP_REQ_GET_INFO, 0, 16, buf).len, 5);
@@ -674,6 +682,32 @@ static void fault_storm_is_faster_than_the_spec(void **state)
 	assert_int_equal(d->faults.storm_left, 0);
 }
 
+static void fault_notify_error_fails_urbs_then_stops(void **state)
+{
+	struct emu_dev *d = *state;
+	uint8_t out[8];
+	uint64_t next;
+
+	d->faults.notify_error_next = 2;
+	assert_int_equal(emu_dev_notification(d, out, T0, &next), -EPROTO);
+	assert_int_equal(emu_dev_notification(d, out, T0, &next), -EPROTO);
+	assert_int_equal(emu_dev_notification(d, out, T0, &next), -EAGAIN);
+	assert_int_equal(d->notify_errors, 2);
+}
+
+static void power_loss_restores_defaults_silently(void **state)
+{
+	struct emu_dev *d = *state;
+	uint8_t out[8];
+	uint64_t next;
+
+	assert_int_equal(emu_dev_knob_switch(d, 0, PAMP_SW_PHANTOM, true), 0);
+	emu_dev_power_loss(d, T0);
+	assert_int_equal(d->in[0].switches & (1u << PAMP_SW_PHANTOM), 0);
+	assert_int_equal(emu_dev_notification(d, out, T0 + 20 * MS, &next),
+			 -EAGAIN);
+}
+
 static void fault_short_and_garbage_notifications(void **state)
 {
 	struct emu_dev *d = *state;
@@ -726,6 +760,8 @@ int main(void)
 		cmocka_unit_test(replug_keeps_a_persistent_device),
 		T(fault_stall_next_n),
 		T(fault_delay_short_and_disconnect),
+		T(fault_notify_error_fails_urbs_then_stops),
+		T(power_loss_restores_defaults_silently),
 		T(fault_bad_info_lies_as_asked),
 		T(fault_bad_input_info_lies_as_asked),
 		T(fault_storm_is_faster_than_the_spec),

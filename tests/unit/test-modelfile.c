@@ -156,7 +156,11 @@ static void defaults_fill_what_a_file_leaves_out(void **state)
 	assert_int_equal(d.vendor_id, 0x1d6b);
 	assert_int_equal(d.meter_window_ms, 100);
 	assert_true(d.audio);
+	assert_false(d.control_first);
 	assert_string_equal(d.inputs[0].label, "Input 1");
+	assert_int_equal(emu_desc_parse(GOOD_DEVICE "control_first = yes\n[input 1]\n",
+					&d, err, sizeof(err)), 0);
+	assert_true(d.control_first);
 }
 
 int main(void)

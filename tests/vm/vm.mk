@@ -2,6 +2,7 @@
 # kernels (tests/vm/README.md). Included by the top-level Makefile.
 #
 #   make check-vm                     every VM_SCENARIOS on every VM_KERNELS
+#   make check-long                   the soaks: VM_LONG_SCENARIOS, the same way
 #   make vm-run VM_SCENARIO=smoke VM_KERNEL=6.1 [VM_ARGS=...]
 #   make vm-shell [VM_KERNEL=6.1]     an interactive shell in the test VM
 #   make vm-kernels                   fetch the kernels (cached)
@@ -33,13 +34,21 @@ vm-kernels:
 VM_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 vm_kernels_of = $(or $(VM_KERNELS_$(1)),$(VM_KERNELS))
 VM_RUNS := $(foreach s,$(VM_SCENARIOS),$(foreach k,$(call vm_kernels_of,$(s)),vm-check.$(s)@$(k)))
+# Soaks too long for check: fragments add them with `VM_LONG_SCENARIOS += NAME`.
+VM_LONG_RUNS := $(foreach s,$(VM_LONG_SCENARIOS),$(foreach k,$(call vm_kernels_of,$(s)),vm-check.$(s)@$(k)))
 
 check-vm: vm-kernels
 	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(VM_RUNS) || \
 		{ echo "check-vm: failed (the vm-check.SCENARIO@KERNEL lines above)"; exit 1; }
 
-.PHONY: $(VM_RUNS)
-$(VM_RUNS): vm-check.%:
+.PHONY: check-long
+check-long: vm-kernels
+	$(MAKE) all
+	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(VM_LONG_RUNS) || \
+		{ echo "check-long: failed (the vm-check.SCENARIO@KERNEL lines above)"; exit 1; }
+
+.PHONY: $(VM_RUNS) $(VM_LONG_RUNS)
+$(VM_RUNS) $(VM_LONG_RUNS): vm-check.%:
 	@s=$(firstword $(subst @, ,$*)); k=$(lastword $(subst @, ,$*)); \
 	mkdir -p $(B)/vm; \
 	if [ "$(VM_JOBS)" = 1 ]; then \

@@ -177,14 +177,14 @@ fi
 # 1000 ms timeout, so the write fails with ETIMEDOUT; the control then
 # holds the new value (the driver reads it back), and the caller gets
 # success. A refused write (a STALL) stays an IOError, and changes nothing.
-check "the device will answer the next request 1.2 s late" emu quad fault delay 1200 1
+check "the device will answer the next SET_GAIN 1.2 s late" emu quad fault delay 1200 1 SET_GAIN
 check_eq "SetGain through a write that timed out succeeds" "d 21" \
 	"$(pd_call "$in1" "$PD_BUS.Input" SetGain db 21 false 2>&1)"
 check_eq "the device has 21 dB" 21 "$(emu quad get in1.gain_db)"
 check_eq "the property says 21 dB" 21 "$(pd_in_get 1 Gain)"
 check "the daemon's log tells of the late answer" \
 	grep -Eq "setting the gain: (the driver reported|the device confirmed)" "$PD_LOG"
-check "the device will refuse the next request" emu quad fault stall 1
+check "the device will refuse the next SET_GAIN" emu quad fault stall 1 SET_GAIN
 check_eq "SetGain refused by the device is IOError" \
 	"Call failed: The device did not confirm setting the gain within 3 s (Input/output error)." \
 	"$(err "$in1" "$PD_BUS.Input" SetGain db 25 false)"

@@ -304,8 +304,8 @@ quad_intf() {
 	done
 }
 qi=$(quad_intf)
-check_eq "the quad's in3_label" "Inst 3" "$(cat "$qi/in3_label")"
-check "the quad has no in5_label" test ! -e "$qi/in5_label"
+check_eq "the quad's input3_label" "Inst 3" "$(cat "$qi/input3_label")"
+check "the quad has no input5_label" test ! -e "$qi/input5_label"
 check_eq "D-Bus: the quad's input 3 is labelled as the device says" 's "Inst 3"' "$(pd_get "$(pd_in_path 3)" "$PD_BUS.Input" Label)"
 check_eq "D-Bus: the octo's input 8 too" 's "Mic 8"' "$(pd_get "$(odev)/inputs/8" "$PD_BUS.Input" Label)"
 check_eq "D-Bus: the quad is not Persistent" "b false" "$(pd_get "$(pd_dev_path)" "$PD_BUS.Device" Persistent)"

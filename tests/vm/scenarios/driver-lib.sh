@@ -19,6 +19,10 @@
 #                                the vendor requests EMU received in between,
 #                                "GET_METERS=3 SET_GAIN=1", or "none"
 #   emu_key NAME KEY             one value of the emulator's state
+#   pamp_inactive CARD NAME      whether the control is inactive
+#   pamp_check_guard_rearmed EMU CONTROL GUARD_MS T0
+#                                the checks of a 48 V guard re-armed at T0
+#                                (_uptime_cs) by a reset or a power loss
 
 PAMP_CARD=
 
@@ -223,6 +227,29 @@ ctl_inputs() {
 	*-*) seq "${r%-*}" "${r#*-}" | tr '\n' ' ' ;;
 	*) echo "$r" ;;
 	esac
+}
+
+pamp_inactive() {
+	amixer -c "$1" --inactive cget name="$2" | grep -q 'access=[^,]*i'
+}
+
+# After a USB reset or a resume that lost power, with 48 V on before and
+# off on the device now: the guard is on again (the control inactive, 48 V
+# on refused), and when it ends 48 V comes back on input 1 of emulator EMU.
+pamp_check_guard_rearmed() {
+	local emu=$1 ctl=$2 guard_ms=$3 t0=$4 out
+	check "the 48 V control is inactive" wait_until 5 pamp_inactive "$PAMP_CARD" "$ctl"
+	out=$(ctlraw "$PAMP_CARD" write "$ctl" 1 2>&1)
+	case "$out" in
+	*EPERM*) ok "switching 48 V on is refused (EPERM)" ;;
+	*) fail "switching 48 V on is refused (EPERM)" "ctlraw: ${out:-succeeded}" ;;
+	esac
+	check_eq "... and 48 V is still off" 0 "$(emu_key "$emu" in1.phantom)"
+	echo "# the guard checks took $(( ($(_uptime_cs) - t0) / 100 )) s of its $((guard_ms / 1000)) s"
+	check "48 V comes back when the guard ends" \
+		wait_until $((guard_ms / 1000 + 20)) sh -c "[ \"\$(preamp-emu-ctl /run/emu-$emu.sock get in1.phantom)\" = 1 ]"
+	check "... and the control is active again" wait_until 10 pd_guard_lifted "$PAMP_CARD"
+	check_eq "... showing 48 V on" 1 "$(ctlraw "$PAMP_CARD" read "$ctl")"
 }
 
 # Kernel trouble since boot.

@@ -66,9 +66,8 @@ check "... and notifications still arrive" \
 
 # System suspend cannot be tested here: vhci-hcd refuses to suspend while a
 # USB/IP device is attached ("We have 1 active connection. Do not
-# suspend"), and the PM core then never reaches the device. resume and
-# reset_resume run the same code as post_reset above (notify start, one
-# SET_ALL_STATE, one GET_ALL_STATE, events, notify enable).
+# suspend"), and the PM core then never reaches the device. driver-resume
+# reaches resume and reset_resume through autosuspend instead.
 
 check "quad unplugs" emu_unplug quad
 emu_stop quad
