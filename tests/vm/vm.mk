@@ -38,8 +38,17 @@ check-vm: vm-kernels
 	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(VM_RUNS) || \
 		{ echo "check-vm: failed (the vm-check.SCENARIO@KERNEL lines above)"; exit 1; }
 
-.PHONY: $(VM_RUNS)
-$(VM_RUNS): vm-check.%:
+# Longer runs, behind `make check-long` (not part of check): other
+# fragments add vm-check.SCENARIO@KERNEL to VM_LONG_RUNS.
+VM_ALL_RUNS := $(sort $(VM_RUNS) $(VM_LONG_RUNS))
+
+check-long:: vm-kernels
+	$(MAKE) all
+	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(VM_LONG_RUNS) || \
+		{ echo "check-long: failed (the vm-check.SCENARIO@KERNEL lines above)"; exit 1; }
+
+.PHONY: $(VM_ALL_RUNS) check-long
+$(VM_ALL_RUNS): vm-check.%:
 	@s=$(firstword $(subst @, ,$*)); k=$(lastword $(subst @, ,$*)); \
 	mkdir -p $(B)/vm; \
 	if [ "$(VM_JOBS)" = 1 ]; then \
