@@ -81,6 +81,8 @@ check "udev's rules are done" udevadm settle --timeout=120
 sleep 5
 check_eq "48 V was never switched on (the interface's log)" "" "$(ons)"
 note "the interface's log since plug-in: $(since | grep -c .) lines; 48 V on for 0 ms"
+check_eq "preampd had no 48 V to switch off" "" \
+	"$(pd_journal 80 | grep "$KEY: .*48 V was on at plug-in")"
 check_eq "48 V is off at the interface" 0 "$(emu s2i2 get in1.phantom)"
 check_eq "D-Bus shows 48 V off" false "$(pd_in_get 1 Phantom)"
 check "asound.state still has the 48 V switch on" state_has_48v
