@@ -35,20 +35,23 @@ VM_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 vm_kernels_of = $(or $(VM_KERNELS_$(1)),$(VM_KERNELS))
 VM_RUNS := $(foreach s,$(VM_SCENARIOS),$(foreach k,$(call vm_kernels_of,$(s)),vm-check.$(s)@$(k)))
 # Soaks too long for check: fragments add them with `VM_LONG_SCENARIOS += NAME`.
-VM_LONG_RUNS := $(foreach s,$(VM_LONG_SCENARIOS),$(foreach k,$(call vm_kernels_of,$(s)),vm-check.$(s)@$(k)))
+VM_LONG_RUNS += $(foreach s,$(VM_LONG_SCENARIOS),$(foreach k,$(call vm_kernels_of,$(s)),vm-check.$(s)@$(k)))
 
 check-vm: vm-kernels
 	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(VM_RUNS) || \
 		{ echo "check-vm: failed (the vm-check.SCENARIO@KERNEL lines above)"; exit 1; }
 
-.PHONY: check-long
-check-long: vm-kernels
+# Longer runs, behind `make check-long` (not part of check): other
+# fragments add vm-check.SCENARIO@KERNEL to VM_LONG_RUNS.
+VM_ALL_RUNS := $(sort $(VM_RUNS) $(VM_LONG_RUNS))
+
+check-long:: vm-kernels
 	$(MAKE) all
 	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(VM_LONG_RUNS) || \
 		{ echo "check-long: failed (the vm-check.SCENARIO@KERNEL lines above)"; exit 1; }
 
-.PHONY: $(VM_RUNS) $(VM_LONG_RUNS)
-$(VM_RUNS) $(VM_LONG_RUNS): vm-check.%:
+.PHONY: $(VM_ALL_RUNS) check-long
+$(VM_ALL_RUNS): vm-check.%:
 	@s=$(firstword $(subst @, ,$*)); k=$(lastword $(subst @, ,$*)); \
 	mkdir -p $(B)/vm; \
 	if [ "$(VM_JOBS)" = 1 ]; then \
