@@ -35,6 +35,7 @@ all: user kernel
 -include daemon/preampd/autogain.mk
 -include daemon/daemon.mk
 -include daemon/preampctl/preampctl.mk
+-include daemon/preamp-gtk/preamp-gtk.mk
 -include kernel/kernel.mk
 -include tests/vm/vm.mk
 -include tests/system/system.mk
