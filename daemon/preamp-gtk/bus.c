@@ -165,6 +165,11 @@ gboolean pg_bus_running(pg_bus *b)
 	return b->running;
 }
 
+gboolean pg_bus_ready(pg_bus *b)
+{
+	return b->manager != NULL;
+}
+
 GDBusProxy *pg_bus_proxy(pg_bus *b, const char *path, const char *iface)
 {
 	GDBusInterface *i;

@@ -42,6 +42,8 @@ typedef struct {
 pg_bus *pg_bus_new(const pg_bus_events *ev, gpointer ud);
 void pg_bus_free(pg_bus *b);
 gboolean pg_bus_running(pg_bus *b);
+/* The Manager is known (its Devices give the plug-in order). */
+gboolean pg_bus_ready(pg_bus *b);
 
 /* The proxy of path's interface, or NULL (borrowed: valid until the next
  * return to the main loop). */

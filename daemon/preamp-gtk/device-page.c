@@ -218,11 +218,13 @@ pg_page *pg_page_new(pg_ctx *ctx, const char *device_path)
 				       GTK_POLICY_NEVER);
 	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), p->strips);
 	gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(scroll), TRUE);
+	gtk_scrolled_window_set_propagate_natural_width(GTK_SCROLLED_WINDOW(scroll), TRUE);
 
 	p->presets = pg_presets_new(ctx, device_path);
 	p->policy = pg_policy_new(ctx, device_path);
 	side = gtk_box_new(GTK_ORIENTATION_VERTICAL, 18);
-	gtk_widget_set_size_request(side, 340, -1);
+	gtk_widget_set_size_request(side, 320, -1);
+	gtk_widget_set_hexpand(side, FALSE);
 	gtk_box_append(GTK_BOX(side), pg_presets_widget(p->presets));
 	gtk_box_append(GTK_BOX(side), pg_policy_widget(p->policy));
 	body = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 18);

@@ -83,6 +83,7 @@ static void update_titles(struct win *w)
 static void show_state(struct win *w)
 {
 	const char *page = !w->connected ? "connecting" : !w->running ? "down" :
+			   !pg_bus_ready(w->ctx.bus) ? "connecting" :
 			   g_hash_table_size(w->pages) ? "devices" : "empty";
 	GDBusProxy *mgr = pg_bus_proxy(w->ctx.bus, PG_ROOT_PATH, PG_IFACE_MANAGER);
 	g_autofree char *version = mgr ? pg_prop_str(mgr, "Version") : g_strdup("");
@@ -103,6 +104,11 @@ static void sync_pages(struct win *w)
 	GHashTableIter it;
 	gpointer key, value;
 
+	if (!pg_bus_ready(w->ctx.bus)) {
+		/* pages are added in plug-in order, which the Manager gives */
+		show_state(w);
+		return;
+	}
 	g_hash_table_iter_init(&it, w->pages);
 	while (g_hash_table_iter_next(&it, &key, &value)) {
 		if (!g_strv_contains((const char *const *)paths, key)) {
@@ -131,8 +137,8 @@ static void on_daemon(gboolean running, gpointer ud)
 
 	w->connected = TRUE;
 	w->running = running;
-	if (!running)
-		adw_status_page_set_description(ADW_STATUS_PAGE(w->down), pg_daemon_help);
+	/* said only while it is true (a screen reader reads every page) */
+	adw_status_page_set_description(ADW_STATUS_PAGE(w->down), running ? "" : pg_daemon_help);
 	sync_pages(w);
 }
 
@@ -298,7 +304,7 @@ GtkWindow *pg_window_new(AdwApplication *app)
 	gtk_box_append(GTK_BOX(devices_box), w->switcher);
 	gtk_box_append(GTK_BOX(devices_box), scroll);
 
-	w->down = status_page("dialog-warning-symbolic", "preampd is not running", pg_daemon_help);
+	w->down = status_page("dialog-warning-symbolic", "preampd is not running", "");
 	w->state = gtk_stack_new();
 	gtk_stack_add_named(GTK_STACK(w->state),
 		status_page("content-loading-symbolic", "Connecting", "Looking for preampd on the system bus\u2026"),
