@@ -177,11 +177,11 @@ double pg_gain_snap(double db, double min, double max, double step)
 		return min;
 	if (!(step > 0) || !isfinite(step))
 		return db < min ? min : db > max ? max : db;
-	v = min + round((db - min) / step) * step;
-	if (v > max + 1e-9)
-		v -= step;
-	if (v < min)
-		v = min;
+	{
+		double last = floor((max - min) / step + 1e-9), k = round((db - min) / step);
+
+		v = min + (k < 0 ? 0 : k > last ? last : k) * step;
+	}
 	/* keep 0.1 and such exact enough to print */
 	return round(v * 1e6) / 1e6;
 }

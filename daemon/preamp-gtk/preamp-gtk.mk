@@ -39,7 +39,7 @@ USER_BINS += $(B)/bin/preamp-gtk
 UNIT_SUITES += preamp-gtk-model
 UNIT_preamp-gtk-model_SRCS := $(PGTK_PURE)
 $(B)/asan/tests/unit/test-preamp-gtk-%.o $(B)/obj/tests/unit/test-preamp-gtk-%.o: \
-	CPPFLAGS += -I$(PGTK_DIR)
+	CPPFLAGS += -Idaemon
 
 # ---- installation ----
 
