@@ -54,10 +54,11 @@ check: deps
 	$(MAKE) all
 	-$(MAKE) check-unit
 	-$(MAKE) check-preampctl
+	-$(MAKE) check-preamp-gtk
 	-$(MAKE) check-kernel
 	-$(MAKE) check-vm
 	-$(MAKE) check-system
-	@tests/summary.sh $(B)/results unit preampctl-e2e kernel-checks \
+	@tests/summary.sh $(B)/results unit preampctl-e2e desktop kernel-checks \
 		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%)
 
 # Speed and memory: one table, measured in one VM run (not part of check).

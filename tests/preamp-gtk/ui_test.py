@@ -203,15 +203,15 @@ def main():
         fake("ClearCalls")
         v.currentValue = 30.0
         check("moving it sends SetGain with interactive = true",
-              lambda: any(c[1] for c in calls("SetGain", DEV + "1d6b_2d0104_2dPAMP0001/inputs/1")),
-              lambda: fake("Calls", ""))
+              lambda: any(c[1] for c in calls("SetGain", DEV + "_31d6b_2d0104_2dPAMP0001/inputs/1")),
+              lambda: fake("Calls", "SetGain"))
         check("the daemon's gain follows: 30 dB",
-              lambda: prop(DEV + "1d6b_2d0104_2dPAMP0001/inputs/1",
+              lambda: prop(DEV + "_31d6b_2d0104_2dPAMP0001/inputs/1",
                            "org.preampd.Preamp1.Input", "Gain") == 30.0)
         check("the strip shows 30 dB", lambda: find_text("30 dB", q1))
         v.currentValue = 31.3
         check("a value between steps snaps to the step: 31 dB",
-              lambda: prop(DEV + "1d6b_2d0104_2dPAMP0001/inputs/1",
+              lambda: prop(DEV + "_31d6b_2d0104_2dPAMP0001/inputs/1",
                            "org.preampd.Preamp1.Input", "Gain") == 31.0)
 
     # a knob turned on the interface: the slider moves
@@ -234,7 +234,7 @@ def main():
         if yes:
             click(yes)
         check("confirming sends SetPhantom(true)",
-              lambda: prop(DEV + "1d6b_2d0104_2dPAMP0001/inputs/2",
+              lambda: prop(DEV + "_31d6b_2d0104_2dPAMP0001/inputs/2",
                            "org.preampd.Preamp1.Input", "Phantom"))
         check("the button says 48 V is on",
               lambda: find(contains="48 V of Mic 1: on", role="push button", within=q1))
@@ -287,7 +287,7 @@ def main():
         save = find(name="Save Preset", role="push button", within=q1)
         if save:
             click(save)
-        check("SavePreset creates it", lambda: list(prop(DEV + "1d6b_2d0104_2dPAMP0001",
+        check("SavePreset creates it", lambda: list(prop(DEV + "_31d6b_2d0104_2dPAMP0001",
                                                          "org.preampd.Preamp1.Device", "Presets")) == ["Vocals"])
         apply_ = check("it is listed with Apply", lambda: find(name="Apply preset Vocals", within=q1))
         if apply_:
@@ -307,13 +307,13 @@ def main():
     if restore:
         click(restore)
         check("choosing it sends SetPhantomPolicy(restore)",
-              lambda: prop(DEV + "1d6b_2d0104_2dPAMP0001", "org.preampd.Preamp1.Device",
+              lambda: prop(DEV + "_31d6b_2d0104_2dPAMP0001", "org.preampd.Preamp1.Device",
                            "PhantomPolicy") == "restore")
     shot("main")
 
     # the meters poll GetLevels only while their strips are on screen
-    quad1 = DEV + "1d6b_2d0104_2dPAMP0001"
-    scar = DEV + "1235_2d8219_2dS2I2_2d000042"
+    quad1 = DEV + "_31d6b_2d0104_2dPAMP0001"
+    scar = DEV + "_31235_2d8219_2dS2I2_2d000042"
     fake("ClearCalls")
     check("the page on screen polls GetLevels", lambda: calls("GetLevels", quad1))
     tab = find(name="Scarlett 2i2 4th Gen", role="page tab")
