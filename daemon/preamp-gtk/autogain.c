@@ -192,6 +192,9 @@ void pg_autogain_view_update(pg_autogain_view *a, const struct pg_strip_view *v,
 	g_snprintf(a11y, sizeof(a11y), "AutoGain of %s", v->title);
 	gtk_accessible_update_property(GTK_ACCESSIBLE(a->start),
 		GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+	g_snprintf(a11y, sizeof(a11y), "AutoGain settings of %s", v->title);
+	gtk_accessible_update_property(GTK_ACCESSIBLE(a->options),
+		GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 	g_snprintf(a11y, sizeof(a11y), "Cancel AutoGain of %s", v->title);
 	gtk_accessible_update_property(GTK_ACCESSIBLE(a->cancel),
 		GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);

@@ -10,6 +10,8 @@
 #include "strip.h"
 
 #define LEVELS_INTERVAL_MS 33
+/* presets and the 48 V policy, beside the strips */
+#define SIDE_WIDTH 340
 
 struct pg_page {
 	pg_ctx *ctx;
@@ -173,7 +175,7 @@ static void on_rename(GtkButton *b, gpointer data)
 pg_page *pg_page_new(pg_ctx *ctx, const char *device_path)
 {
 	pg_page *p = g_new0(pg_page, 1);
-	GtkWidget *head, *names, *scroll, *side, *body;
+	GtkWidget *head, *names, *scroll, *side, *clamp, *body;
 
 	p->ctx = ctx;
 	p->path = g_strdup(device_path);
@@ -223,15 +225,21 @@ pg_page *pg_page_new(pg_ctx *ctx, const char *device_path)
 	p->presets = pg_presets_new(ctx, device_path);
 	p->policy = pg_policy_new(ctx, device_path);
 	side = gtk_box_new(GTK_ORIENTATION_VERTICAL, 18);
-	gtk_widget_set_size_request(side, 320, -1);
-	gtk_widget_set_hexpand(side, FALSE);
 	gtk_box_append(GTK_BOX(side), pg_presets_widget(p->presets));
 	gtk_box_append(GTK_BOX(side), pg_policy_widget(p->policy));
+	/* the strips come first: the side column's long texts wrap within it */
+	clamp = adw_clamp_new();
+	adw_clamp_set_maximum_size(ADW_CLAMP(clamp), SIDE_WIDTH);
+	adw_clamp_set_tightening_threshold(ADW_CLAMP(clamp), SIDE_WIDTH);
+	adw_clamp_set_child(ADW_CLAMP(clamp), side);
+	gtk_widget_set_size_request(clamp, SIDE_WIDTH, -1);
+	gtk_widget_set_hexpand(clamp, FALSE);
+	gtk_widget_set_valign(clamp, GTK_ALIGN_START);
 	body = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 18);
 	gtk_widget_set_hexpand(scroll, TRUE);
 	gtk_widget_set_valign(scroll, GTK_ALIGN_START);
 	gtk_box_append(GTK_BOX(body), scroll);
-	gtk_box_append(GTK_BOX(body), side);
+	gtk_box_append(GTK_BOX(body), clamp);
 
 	gtk_box_append(GTK_BOX(p->box), head);
 	gtk_box_append(GTK_BOX(p->box), p->levels_note);

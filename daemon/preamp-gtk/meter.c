@@ -78,13 +78,14 @@ static void pg_meter_snapshot(GtkWidget *w, GtkSnapshot *s)
 		int lw, lh;
 		double y = pad + y_of(marks[i], bh);
 
+		/* the tick on the bar's edge, so that it does not read as a minus */
 		gtk_snapshot_append_color(s, &tick,
-			&GRAPHENE_RECT_INIT(BAR_WIDTH + 1, y - 0.5, 4, 1));
+			&GRAPHENE_RECT_INIT(BAR_WIDTH - 4, y - 0.5, 4, 1));
 		g_snprintf(text, sizeof(text), "%g", marks[i]);
 		l = gtk_widget_create_pango_layout(w, text);
 		pango_layout_get_pixel_size(l, &lw, &lh);
 		gtk_snapshot_save(s);
-		gtk_snapshot_translate(s, &GRAPHENE_POINT_INIT(BAR_WIDTH + 6, y - lh / 2.0));
+		gtk_snapshot_translate(s, &GRAPHENE_POINT_INIT(BAR_WIDTH + 4, y - lh / 2.0));
 		gtk_snapshot_append_layout(s, l, &tick);
 		gtk_snapshot_restore(s);
 		g_object_unref(l);

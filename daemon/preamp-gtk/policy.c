@@ -67,9 +67,7 @@ pg_policy *pg_policy_new(pg_ctx *ctx, const char *device_path)
 						   GTK_CHECK_BUTTON(p->check[0]));
 		g_object_set_data(G_OBJECT(p->check[i]), "pg-index", GINT_TO_POINTER(i));
 		g_signal_connect(p->check[i], "toggled", G_CALLBACK(on_toggled), p);
-		gtk_accessible_update_property(GTK_ACCESSIBLE(p->check[i]),
-			GTK_ACCESSIBLE_PROPERTY_LABEL, pg_policy_title(i),
-			GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, pg_policy_description(i), -1);
+		/* named and described by the row's title and subtitle */
 		adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), pg_policy_title(i));
 		adw_action_row_set_subtitle(ADW_ACTION_ROW(row), pg_policy_description(i));
 		adw_action_row_add_prefix(ADW_ACTION_ROW(row), p->check[i]);
