@@ -284,6 +284,9 @@ class Input(PropsObject):
         # scaled down so that tests are quick; FAKE_LISTEN_SCALE=1 for real time
         ms = int(listen_ms * float(os.environ.get("FAKE_LISTEN_SCALE",
                                                   "1" if SIMULATE else "0.5")))
+        if self.autogain_result == "hold":
+            # listens until cancelled: a test's window that does not close by itself
+            ms = 3600 * 1000
         if SIMULATE:
             self.passes = 0
             self.autogain_timer = GLib.timeout_add(ms, self.simulated_pass)
@@ -321,7 +324,7 @@ class Input(PropsObject):
 
     def autogain_done(self):
         self.autogain_timer = None
-        result = self.autogain_result
+        result = "done" if self.autogain_result == "hold" else self.autogain_result
         gain = float(self.p("Gain"))
         peak = self.target - 0.8
         if result in ("done", "no-signal"):
@@ -585,7 +588,7 @@ class Root(PropsObject):
     @dbus.service.method(IF_FAKE, in_signature="sus")
     def SetAutoGainResult(self, key, number, result):
         """What the next autogain ends with; "no-signal": the state changes,
-        but AutoGainFinished never comes."""
+        but AutoGainFinished never comes; "hold": it listens until cancelled."""
         self.fake.device(key).inputs[number - 1].autogain_result = result
 
     @dbus.service.method(IF_FAKE, in_signature="sss")
