@@ -11,7 +11,7 @@ packages=(
 	libcmocka-dev valgrind python3-dbus python3-gi tmux
 	# preamp-gtk, its desktop files, and its UI test (Xvfb, AT-SPI)
 	libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream
-	xvfb xauth imagemagick python3-pyatspi gir1.2-atspi-2.0 at-spi2-core
+	xvfb x11-utils imagemagick python3-pyatspi gir1.2-atspi-2.0 at-spi2-core
 	# the kernel module and its checks
 	linux-headers-amd64 sparse linux-source-6.1 xz-utils
 	# the VM test bed
