@@ -82,11 +82,18 @@ trap - EXIT
 unset DBUS_SYSTEM_BUS_ADDRESS
 
 # ---- the UI, under Xvfb, through AT-SPI ----
-"$here/ui-test.sh" "$B/bin/preamp-gtk" "$B/preamp-gtk-ui" >"$B/preamp-gtk-ui.log" 2>&1
-cat "$B/preamp-gtk-ui.log" | grep -E '^(ok|FAIL|     )'
-line=$(grep -Eo 'ui: [0-9]+ passed, [0-9]+ failed' "$B/preamp-gtk-ui.log" | tail -n 1)
+# each run in a folder of its own; the last one's logs and screenshots end
+# up in $B/preamp-gtk-ui
+ui=$(mktemp -d "$B/preamp-gtk-ui.XXXXXX")
+"$here/ui-test.sh" "$B/bin/preamp-gtk" "$ui/out" >"$ui/ui.log" 2>&1
+rm -rf "$B/preamp-gtk-ui" && mv "$ui/out" "$B/preamp-gtk-ui" &&
+	mv "$ui/ui.log" "$B/preamp-gtk-ui/ui.log" && rmdir "$ui"
+log=$B/preamp-gtk-ui/ui.log
+[ -f "$log" ] || log=$ui/ui.log
+grep -E '^(ok|FAIL|     )' "$log"
+line=$(grep -Eo 'ui: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 if [ -z "$line" ]; then
-	bad "the UI test ran to its end" "$(tail -20 "$B/preamp-gtk-ui.log")"
+	bad "the UI test ran to its end" "$(tail -20 "$log")"
 else
 	p=$(sed 's/ui: \([0-9]*\) passed.*/\1/' <<<"$line")
 	f=$(sed 's/.*passed, \([0-9]*\) failed/\1/' <<<"$line")

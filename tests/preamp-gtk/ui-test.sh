@@ -45,7 +45,7 @@ ready() {
 Xvfb -displayfd 3 -screen 0 1400x1000x24 -nolisten tcp 3>"$out/display" \
 	>"$out/xvfb.log" 2>&1 &
 pids+=($!)
-if ! ready grep -q '[0-9]' "$out/display"; then
+if ! ready grep -qs '[0-9]' "$out/display"; then
 	echo "ui: 0 passed, 1 failed (Xvfb did not start: $(tail -3 "$out/xvfb.log"))"
 	exit 1
 fi
@@ -68,7 +68,7 @@ export XDG_CONFIG_HOME=$out/config XDG_CACHE_HOME=$out/cache XDG_STATE_HOME=$out
 dbus-run-session -- /usr/bin/python3 "$here/ui_test.py" "$app" "$out" \
 	2>"$out/stderr.log"
 rc=$?
-grep -v -e 'fd limit' -e 'Activat' -e 'SpiRegistry' -e 'dbind-WARNING' \
+grep -v -e 'fd limit' -e 'ctivat' -e 'SpiRegistry' -e 'dbind-WARNING' \
 	-e 'atspi/cache' -e '^$' "$out/stderr.log" >&2
 echo "ui: logs and screenshots in $out"
 exit "$rc"
