@@ -48,6 +48,10 @@ DATADIR          ?= $(PREFIX)/share
 PGTK_APPDIR      ?= $(DATADIR)/applications
 PGTK_METAINFODIR ?= $(DATADIR)/metainfo
 PGTK_ICONDIR     ?= $(DATADIR)/icons/hicolor
+# where the project is published, for the metainfo (AppStream takes only web
+# addresses): its homepage, and the folder holding docs/screenshots/*.png
+PGTK_HOMEPAGE        ?=
+PGTK_SCREENSHOTS_URL ?=
 
 .PHONY: install-preamp-gtk uninstall-preamp-gtk
 install: install-preamp-gtk
@@ -57,7 +61,10 @@ install-preamp-gtk: $(B)/bin/preamp-gtk install-dbus-interfaces
 	install -D -m 0755 $(B)/bin/preamp-gtk $(DESTDIR)$(BINDIR)/preamp-gtk
 	install -D -m 0644 $(PGTK_DATA)/$(PGTK_ID).desktop \
 		$(DESTDIR)$(PGTK_APPDIR)/$(PGTK_ID).desktop
-	install -D -m 0644 $(PGTK_DATA)/$(PGTK_ID).metainfo.xml \
+	@mkdir -p $(B)/preamp-gtk
+	$(PGTK_DATA)/metainfo-web.sh $(PGTK_DATA)/$(PGTK_ID).metainfo.xml \
+		'$(PGTK_HOMEPAGE)' '$(PGTK_SCREENSHOTS_URL)' >$(B)/preamp-gtk/$(PGTK_ID).metainfo.xml
+	install -D -m 0644 $(B)/preamp-gtk/$(PGTK_ID).metainfo.xml \
 		$(DESTDIR)$(PGTK_METAINFODIR)/$(PGTK_ID).metainfo.xml
 	install -D -m 0644 $(PGTK_DATA)/$(PGTK_ID).svg \
 		$(DESTDIR)$(PGTK_ICONDIR)/scalable/apps/$(PGTK_ID).svg

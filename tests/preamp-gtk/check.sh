@@ -26,6 +26,22 @@ if out=$(appstreamcli validate --no-net --pedantic "$data/org.preampd.Preamp.met
 else
 	bad "appstreamcli validate org.preampd.Preamp.metainfo.xml" "$out"
 fi
+# with the web addresses a publisher gives at install time (example.org:
+# nothing is fetched)
+mkdir -p "$B/preamp-gtk"
+web=$B/preamp-gtk/web.metainfo.xml
+if out=$("$data/metainfo-web.sh" "$data/org.preampd.Preamp.metainfo.xml" \
+		https://example.org/preamp https://example.org/preamp/screenshots/ 2>&1 >"$web") &&
+	[ "$(grep -c '<image>' "$web")" -eq 4 ] &&
+	out=$(appstreamcli validate --no-net --pedantic "$web" 2>&1); then
+	ok "appstreamcli validate: the metainfo with a homepage and screenshots given at install"
+else
+	bad "appstreamcli validate: the metainfo with a homepage and screenshots given at install" "$out"
+fi
+for png in main autogain clip refused; do
+	[ -s "$top/docs/screenshots/$png.png" ] && ok "docs/screenshots/$png.png is there" ||
+		bad "docs/screenshots/$png.png is there"
+done
 for svg in "$data"/*.svg "$ifaces"/*.xml; do
 	if out=$(/usr/bin/python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$svg" 2>&1); then
 		ok "$(basename "$svg") is well-formed XML"
