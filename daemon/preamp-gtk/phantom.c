@@ -25,14 +25,21 @@ static void phantom_free(gpointer data)
 	g_free(p);
 }
 
+/* SetPhantom or SetPhantomLock (value, interactive = true); what says it in
+ * words for a failure's message */
+static void call_input(pg_phantom *p, const char *method, gboolean value, const char *what)
+{
+	pg_bus_call(p->ctx->bus, p->path, PG_IFACE_INPUT, method,
+		    g_variant_new("(bb)", value, TRUE), "()", TRUE, what, G_OBJECT(p->box),
+		    pg_report_failure, p->ctx);
+}
+
 static void set_phantom(pg_phantom *p, gboolean on)
 {
 	char what[160];
 
 	g_snprintf(what, sizeof(what), "Switching 48 V %s for %s", on ? "on" : "off", p->title);
-	pg_bus_call(p->ctx->bus, p->path, PG_IFACE_INPUT, "SetPhantom",
-		    g_variant_new("(bb)", on, TRUE), "()", TRUE, what, G_OBJECT(p->box),
-		    pg_report_failure, p->ctx);
+	call_input(p, "SetPhantom", on, what);
 }
 
 static void confirmed_on(gpointer ud)
@@ -76,9 +83,7 @@ static void lock(pg_phantom *p, gboolean locked)
 
 	g_snprintf(what, sizeof(what), "%s the 48 V lock of %s", locked ? "Setting" : "Removing",
 		   p->title);
-	pg_bus_call(p->ctx->bus, p->path, PG_IFACE_INPUT, "SetPhantomLock",
-		    g_variant_new("(bb)", locked, TRUE), "()", TRUE, what, G_OBJECT(p->box),
-		    pg_report_failure, p->ctx);
+	call_input(p, "SetPhantomLock", locked, what);
 }
 
 static void confirmed_unlock(gpointer ud)

@@ -369,24 +369,23 @@ class Input(PropsObject):
         phase = t * 2 * math.pi * 0.4 + self.number
         peak = -30.0 + 26.0 * math.sin(phase)
         if self.dev.mode == "clip" or (self.number == 4 and math.sin(phase) > 0.99):
-            peak = 0.0
-            self.clips += 1
-            if t - self.last_clip_signal >= 0.25:
-                self.last_clip_signal = t
-                self.Clipped(self.clips)
+            peak = self.clipped(t)
         return (peak, self.clips)
 
+    def clipped(self, t):
+        """A clip: counted, and signalled at most four times a second."""
+        self.clips += 1
+        if t - self.last_clip_signal >= 0.25:
+            self.last_clip_signal = t
+            self.Clipped(self.clips)
+        return 0.0
 
     def simulated_level(self, t):
         """A performer: phrases whose peaks follow the gain; past 0 dBFS, clips."""
         phrase = 0.5 + 0.5 * math.sin(t * 0.9 + self.number * 1.7)
         peak = self.loudness + float(self.p("Gain")) - 14.0 * (1 - phrase) + random.uniform(-1.5, 0)
         if peak >= 0:
-            peak = 0.0
-            self.clips += 1
-            if t - self.last_clip_signal >= 0.25:
-                self.last_clip_signal = t
-                self.Clipped(self.clips)
+            peak = self.clipped(t)
         return (peak, self.clips)
 
 
