@@ -41,8 +41,11 @@ ready() {
 	done
 }
 
-# Xvfb picks a free display itself and writes its number when it is ready
-Xvfb -displayfd 3 -screen 0 1400x1000x24 -nolisten tcp 3>"$out/display" \
+# Xvfb picks a free display itself and writes its number when it is ready.
+# -noreset: by default it resets when its last client leaves (xprop below,
+# then each helper that comes and goes), and a client that connects during
+# the reset is turned away ("cannot open display").
+Xvfb -displayfd 3 -screen 0 1400x1000x24 -nolisten tcp -noreset 3>"$out/display" \
 	>"$out/xvfb.log" 2>&1 &
 pids+=($!)
 if ! ready grep -qs '[0-9]' "$out/display"; then

@@ -299,11 +299,15 @@ def start():
     procs["app"] = subprocess.Popen([APP], env=env,
                                     stdout=open(os.path.join(OUT, "app.log"), "w"),
                                     stderr=subprocess.STDOUT)
-    w = wait_for(lambda: window() or procs["app"].poll() is not None)
+    # whether the app has ended first: window() raises while there is no app
+    w = wait_for(lambda: procs["app"].poll() is not None or window())
     if w is True:
         log = open(os.path.join(OUT, "app.log"), errors="replace").read().splitlines()
+        x = subprocess.run(["xprop", "-root", "-len", "0"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.STDOUT).returncode
         bad("the window appears in the accessibility tree",
-            "the app ended (status %s):" % procs["app"].poll(), *log[-10:])
+            "the app ended (status %s):" % procs["app"].poll(), *log[-10:],
+            "the X server %s" % ("answers" if x == 0 else "does not answer (xprop: %d)" % x))
         return None
     if w:
         ok("the window appears in the accessibility tree")
