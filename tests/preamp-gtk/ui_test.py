@@ -410,6 +410,36 @@ def phantom(q1):
           lambda: find(contains="48 V of Mic 2: on", role="push button", within=q1))
 
 
+def phantom_hold(q1):
+    """48 V by holding the button: no question; switching off: none either."""
+    b48 = check("Inst 3 has a 48 V button of its own",
+                lambda: find(contains="48 V of Inst 3: off", role="push button", within=q1))
+    if not b48:
+        return
+    fake("ClearCalls")
+    e = b48.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    x, y = e.x + e.width // 2, e.y + e.height // 2
+    pyatspi.Registry.generateMouseEvent(x, y, "b1p")
+    # held until the call arrives, however long the app takes to see the hold
+    held = check("holding it sends SetPhantom(true), interactive",
+                 lambda: any(c[1] for c in calls("SetPhantom", QUAD1 + "/inputs/3")),
+                 lambda: fake("Calls", "SetPhantom"))
+    pyatspi.Registry.generateMouseEvent(x, y, "b1r")
+    if not held:
+        return
+    check("48 V is on for Inst 3", lambda: prop(QUAD1 + "/inputs/3", IN, "Phantom"))
+    check("the button says so",
+          lambda: find(contains="48 V of Inst 3: on", role="push button", within=q1))
+    check_now("a hold asks no question", lambda: not dialog("Switch 48 V on?"))
+    fake("ClearCalls")
+    click(b48)
+    check("a click switches it off, without a question",
+          lambda: not prop(QUAD1 + "/inputs/3", IN, "Phantom") and not dialog("Switch 48 V on?"),
+          lambda: fake("Calls", "SetPhantom"))
+    check("the button says 48 V is off again",
+          lambda: find(contains="48 V of Inst 3: off", role="push button", within=q1))
+
+
 def refused(q1):
     """A refused call gets a message; the control shows the daemon's state."""
     fake("SetAuth", "deny")
@@ -659,6 +689,7 @@ def main():
         return
     slider = gain(q1)
     phantom(q1)
+    phantom_hold(q1)
     refused(q1)
     if slider:
         gone_mid_call(slider)
