@@ -9,9 +9,6 @@ packages=(
 	libasound2-dev libudev-dev libsystemd-dev libinih-dev
 	# unit tests, and preampctl's check against a stand-in daemon
 	libcmocka-dev valgrind python3-dbus python3-gi tmux
-	# preamp-gtk, its desktop files, and its UI test (Xvfb, AT-SPI)
-	libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream
-	xvfb x11-utils imagemagick python3-pyatspi gir1.2-atspi-2.0 at-spi2-core
 	# the kernel module and its checks
 	linux-headers-amd64 sparse linux-source-6.1 xz-utils
 	# the VM test bed
@@ -19,6 +16,9 @@ packages=(
 	usbip alsa-utils dbus systemd udev util-linux usbutils
 	# the full-system test bed
 	debootstrap qemu-utils e2fsprogs
+	# preamp-gtk, its desktop files, and its UI test (Xvfb, AT-SPI)
+	libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream
+	xvfb x11-utils imagemagick python3-pyatspi gir1.2-atspi-2.0 at-spi2-core
 )
 
 missing=()
