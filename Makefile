@@ -35,6 +35,7 @@ all: user kernel man
 -include daemon/preampd/autogain.mk
 -include daemon/daemon.mk
 -include daemon/preampctl/preampctl.mk
+-include daemon/preamp-gtk/preamp-gtk.mk
 -include kernel/kernel.mk
 -include tests/vm/vm.mk
 -include tests/system/system.mk
@@ -61,6 +62,10 @@ help:
 	@echo '  make check         every test; ends with "N passed, N failed"'
 	@echo '  make check-unit    the cmocka suites, under ASan+UBSan and valgrind'
 	@echo '  make check-preampctl  preampctl against a stand-in daemon'
+	@echo '  make check-preamp-gtk the desktop app: its files, its API XML, the UI under Xvfb'
+	@echo '  make check-fuzz    a short run of each libFuzzer harness (make fuzz: longer)'
+	@echo '  make check-long    the soaks and the model sweep, beyond check'
+	@echo '  make try           the desktop app and preampctl on a simulated preampd'
 	@echo '  make check-kernel  checkpatch, sparse and W=1 builds of the driver'
 	@echo '  make check-vm      the VM scenarios (VM_SCENARIOS=..., VM_KERNELS=..., VM_JOBS=N)'
 	@echo '  make check-system  the full-system tests on a Debian 12 image'
@@ -82,11 +87,12 @@ check: deps
 	-$(MAKE) check-unit
 	-$(MAKE) check-fuzz
 	-$(MAKE) check-preampctl
+	-$(MAKE) check-preamp-gtk
 	-$(MAKE) check-kernel
 	-$(MAKE) check-vm
 	-$(MAKE) check-system
 	-$(MAKE) check-demo
-	@tests/summary.sh $(B)/results unit fuzz preampctl-e2e kernel-checks \
+	@tests/summary.sh $(B)/results unit fuzz preampctl-e2e desktop kernel-checks \
 		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%) demo-fresh
 
 # Speed and memory: one table, measured in one VM run (not part of check).

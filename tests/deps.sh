@@ -18,6 +18,9 @@ packages=(
 	usbip alsa-utils dbus systemd udev util-linux usbutils
 	# the full-system test bed
 	debootstrap qemu-utils e2fsprogs
+	# preamp-gtk, its desktop files, and its UI test (Xvfb, AT-SPI)
+	libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream
+	xvfb x11-utils imagemagick python3-pyatspi gir1.2-atspi-2.0 at-spi2-core
 )
 
 missing=()

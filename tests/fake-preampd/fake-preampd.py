@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""A stand-in for preampd's D-Bus API (shared/spec/dbus-api.md), for testing
-preampctl before and apart from the real daemon. It keeps its state in
-memory, has no hardware and no polkit, and adds a control interface,
-org.preampd.Fake on /org/preampd/Preamp1, through which a test plugs and
-unplugs devices, injects errors, and reads what the client sent.
+"""A stand-in for preampd's D-Bus API (docs/dbus-api.md): the test double of
+preampctl's and preamp-gtk's checks, and, with --simulate, a simulation to
+try both without hardware (tests/fake-preampd/try.sh, `make try`). It keeps
+its state in memory, has no hardware and no polkit, and adds a control
+interface, org.preampd.Fake on /org/preampd/Preamp1, through which a test
+plugs and unplugs devices, turns a knob, injects errors, and reads what the
+client sent.
 
 It answers on whatever bus DBUS_SYSTEM_BUS_ADDRESS names: run it on a
 private dbus-daemon, never on the real system bus.
@@ -12,6 +14,7 @@ private dbus-daemon, never on the real system bus.
 
 import math
 import os
+import random
 import sys
 import time
 
@@ -30,10 +33,24 @@ IF_OM = "org.freedesktop.DBus.ObjectManager"
 IF_FAKE = "org.preampd.Fake"
 ERR = "org.preampd.Preamp1.Error."
 
+IF_INTROSPECT = "org.freedesktop.DBus.Introspectable"
+HERE = os.path.dirname(os.path.abspath(__file__))
+# the API's own introspection XML, served as this stand-in's introspection
+IFACE_DIR = os.environ.get("FAKE_INTERFACES_DIR",
+                           os.path.join(HERE, "..", "..", "daemon", "interfaces"))
+SIMULATE = False    # --simulate: levels follow the gain, autogain listens in passes
+
 ALL_CAPS = ["gain", "phantom", "pad", "phase", "highpass", "air", "level", "meter", "autogain"]
 
-# name, usb id, serial, card id, inputs: (label, caps, gain min, max, step, phantom group)
+# name, usb id, serial, card id, inputs: (label, caps, gain min, max, step, phantom group),
+# and optionally the driver and whether the device keeps its own settings
+SCARLETT_CAPS = ["gain", "phantom", "air", "level", "meter", "autogain"]
 MODELS = {
+    # like a Focusrite Scarlett 2i2 (4th gen) under Linux's scarlett2 driver
+    "scarlett": ("Scarlett 2i2 4th Gen", "1235:8219", "S2I2-000042", "Gen", [
+        ("Analogue 1", SCARLETT_CAPS, 0.0, 69.0, 1.0, 0),
+        ("Analogue 2", SCARLETT_CAPS, 0.0, 69.0, 1.0, 0),
+    ], "scarlett2", True),
     "quad": ("Quad Mic Pre", "1d6b:0104", "PAMP0001", "Quad", [
         ("Mic 1", ALL_CAPS, 0.0, 60.0, 1.0, 0),
         ("Mic 2", ALL_CAPS, 0.0, 60.0, 1.0, 0),
@@ -76,6 +93,34 @@ def escape_label(s):
     return "".join(out)
 
 
+def interface_xml(name):
+    """The <interface> element of daemon/interfaces/NAME.xml, or ""."""
+    try:
+        with open(os.path.join(IFACE_DIR, name + ".xml"), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return ""
+    start = text.find("<interface ")
+    end = text.find("</interface>")
+    return text[start:end + len("</interface>")] if start >= 0 and end > start else ""
+
+
+STANDARD_XML = """<interface name="org.freedesktop.DBus.Peer"><method name="Ping"/>
+<method name="GetMachineId"><arg type="s" name="machine_uuid" direction="out"/></method></interface>
+<interface name="org.freedesktop.DBus.Introspectable"><method name="Introspect">
+<arg type="s" name="xml_data" direction="out"/></method></interface>
+<interface name="org.freedesktop.DBus.Properties">
+<method name="Get"><arg type="s" name="interface_name" direction="in"/>
+<arg type="s" name="property_name" direction="in"/><arg type="v" name="value" direction="out"/></method>
+<method name="GetAll"><arg type="s" name="interface_name" direction="in"/>
+<arg type="a{sv}" name="props" direction="out"/></method>
+<method name="Set"><arg type="s" name="interface_name" direction="in"/>
+<arg type="s" name="property_name" direction="in"/><arg type="v" name="value" direction="in"/></method>
+<signal name="PropertiesChanged"><arg type="s" name="interface_name"/>
+<arg type="a{sv}" name="changed_properties"/><arg type="as" name="invalidated_properties"/></signal>
+</interface>"""
+
+
 class PropsObject(dbus.service.Object):
     """An object whose properties live in self.props[interface][name]."""
 
@@ -83,6 +128,19 @@ class PropsObject(dbus.service.Object):
         super().__init__(conn, path)
         self.path = path
         self.props = {}
+
+    def extra_xml(self):
+        return ""
+
+    @dbus.service.method(IF_INTROSPECT, out_signature="s", path_keyword="object_path",
+                         connection_keyword="connection")
+    def Introspect(self, object_path, connection):
+        """The API's own XML (with every property), not dbus-python's."""
+        ifaces = "".join(interface_xml(i) for i in self.props)
+        children = "".join('<node name="%s"/>' % c for c in connection.list_exported_child_objects(object_path))
+        return ('<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"\n'
+                ' "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">\n'
+                "<node>%s%s%s%s</node>" % (STANDARD_XML, ifaces, self.extra_xml(), children))
 
     @dbus.service.method(IF_PROPS, in_signature="ss", out_signature="v")
     def Get(self, iface, name):
@@ -122,6 +180,7 @@ class Input(PropsObject):
         self.autogain_result = "done"
         self.clips = 0
         self.last_clip_signal = 0.0
+        self.loudness = random.uniform(-50.0, -40.0)   # the simulated source, at 0 dB gain
         self.props[IF_INPUT] = {
             "Number": dbus.UInt32(number),
             "Label": dbus.String(label),
@@ -223,12 +282,49 @@ class Input(PropsObject):
         self.target = target
         self.set(IF_INPUT, AutoGainState=dbus.String("listening"))
         # scaled down so that tests are quick; FAKE_LISTEN_SCALE=1 for real time
-        ms = int(listen_ms * float(os.environ.get("FAKE_LISTEN_SCALE", "0.5")))
+        ms = int(listen_ms * float(os.environ.get("FAKE_LISTEN_SCALE",
+                                                  "1" if SIMULATE else "0.5")))
+        if self.autogain_result == "hold":
+            # listens until cancelled: a test's window that does not close by itself
+            ms = 3600 * 1000
+        if SIMULATE:
+            self.passes = 0
+            self.autogain_timer = GLib.timeout_add(ms, self.simulated_pass)
+            return
         self.autogain_timer = GLib.timeout_add(ms, self.autogain_done)
+
+    def simulated_pass(self):
+        """One pass heard the loudest peak; the next tries the gain that puts
+        it at the target, until it lands in [target - 1.5, target]."""
+        self.passes += 1
+        gain = float(self.p("Gain"))
+        # the loudest phrase of the pass, as the meters would have caught it
+        peak = min(self.loudness + gain - random.uniform(0.0, 1.0), 0.0)
+        lo, hi = float(self.p("GainMin")), float(self.p("GainMax"))
+        result = None
+        if peak < -80:
+            result, gain, peak = "too-quiet", self.saved_gain, float("-inf")
+        elif self.target - 1.5 <= peak <= self.target and peak < 0:
+            result = "done"
+        else:
+            want = self.snap(gain + (self.target - 0.75) - peak)
+            if peak < self.target and gain >= hi:
+                result = "max-gain"
+            elif peak >= 0 and gain <= lo:
+                result = "min-gain"
+            elif self.passes >= 6:
+                result = "done" if peak < 0 else "failed"
+            else:
+                self.set(IF_INPUT, Gain=dbus.Double(want))
+                return True     # the next pass
+        self.autogain_timer = None
+        self.set(IF_INPUT, Gain=dbus.Double(gain), AutoGainState=dbus.String(result))
+        self.AutoGainFinished(result, gain, peak)
+        return False
 
     def autogain_done(self):
         self.autogain_timer = None
-        result = self.autogain_result
+        result = "done" if self.autogain_result == "hold" else self.autogain_result
         gain = float(self.p("Gain"))
         peak = self.target - 0.8
         if result in ("done", "no-signal"):
@@ -268,20 +364,36 @@ class Input(PropsObject):
         """A moving test signal; input 4 of a quad clips now and then."""
         if self.dev.mode == "silent":
             return (float("-inf"), self.clips)
+        if SIMULATE and self.dev.mode == "sine":
+            return self.simulated_level(t)
         phase = t * 2 * math.pi * 0.4 + self.number
         peak = -30.0 + 26.0 * math.sin(phase)
         if self.dev.mode == "clip" or (self.number == 4 and math.sin(phase) > 0.99):
-            peak = 0.0
-            self.clips += 1
-            if t - self.last_clip_signal >= 0.25:
-                self.last_clip_signal = t
-                self.Clipped(self.clips)
+            peak = self.clipped(t)
+        return (peak, self.clips)
+
+    def clipped(self, t):
+        """A clip: counted, and signalled at most four times a second."""
+        self.clips += 1
+        if t - self.last_clip_signal >= 0.25:
+            self.last_clip_signal = t
+            self.Clipped(self.clips)
+        return 0.0
+
+    def simulated_level(self, t):
+        """A performer: phrases whose peaks follow the gain; past 0 dBFS, clips."""
+        phrase = 0.5 + 0.5 * math.sin(t * 0.9 + self.number * 1.7)
+        peak = self.loudness + float(self.p("Gain")) - 14.0 * (1 - phrase) + random.uniform(-1.5, 0)
+        if peak >= 0:
+            peak = self.clipped(t)
         return (peak, self.clips)
 
 
 class Device(PropsObject):
     def __init__(self, fake, model, serial, path_suffix=None):
-        name, usb, default_serial, card_id, inputs = MODELS[model]
+        name, usb, default_serial, card_id, inputs = MODELS[model][:5]
+        driver, persistent = (MODELS[model][5:7] if len(MODELS[model]) > 5
+                              else ("snd-usb-preamp", False))
         serial = default_serial if serial is None else serial
         vid, pid = usb.split(":")
         key = "%s-%s-%s" % (vid, pid, serial) if serial else "%s-%s-path-pci-0000_00_14_0-usb-0_%d" % (vid, pid, fake.next_card)
@@ -313,9 +425,9 @@ class Device(PropsObject):
             "Serial": dbus.String(serial),
             "Card": dbus.Int32(self.card),
             "CardId": dbus.String(card_id if self.card < 2 else "%s_%d" % (card_id, self.card)),
-            "Driver": dbus.String("snd-usb-preamp"),
+            "Driver": dbus.String(driver),
             "Inputs": dbus.Array([i.path for i in self.inputs], signature="o"),
-            "Persistent": dbus.Boolean(False),
+            "Persistent": dbus.Boolean(persistent),
             "PhantomPolicy": dbus.String("off"),
             "Presets": dbus.Array([], signature="s"),
         }
@@ -392,6 +504,13 @@ class Device(PropsObject):
         self.publish_presets()
 
 
+OBJECT_MANAGER_XML = """<interface name="org.freedesktop.DBus.ObjectManager">
+<method name="GetManagedObjects"><arg type="a{oa{sa{sv}}}" name="object_paths_interfaces_and_properties" direction="out"/></method>
+<signal name="InterfacesAdded"><arg type="o" name="object_path"/><arg type="a{sa{sv}}" name="interfaces_and_properties"/></signal>
+<signal name="InterfacesRemoved"><arg type="o" name="object_path"/><arg type="as" name="interfaces"/></signal>
+</interface>"""
+
+
 class Root(PropsObject):
     def __init__(self, fake):
         super().__init__(fake.conn, ROOT)
@@ -400,6 +519,9 @@ class Root(PropsObject):
             "Version": dbus.String("0.0-fake"),
             "Devices": dbus.Array([], signature="o"),
         }
+
+    def extra_xml(self):
+        return OBJECT_MANAGER_XML
 
     @dbus.service.method(IF_OM, out_signature="a{oa{sa{sv}}}")
     def GetManagedObjects(self):
@@ -447,6 +569,16 @@ class Root(PropsObject):
         d.remove()
         self.publish()
 
+    @dbus.service.method(IF_FAKE, in_signature="susv")
+    def Knob(self, key, number, name, value):
+        """A change made on the interface itself (a knob, alsamixer): the
+        input's property name takes value, with PropertiesChanged."""
+        i = self.fake.device(key).inputs[number - 1]
+        if name not in i.props[IF_INPUT]:
+            raise Error("org.freedesktop.DBus.Error.InvalidArgs", "no property %s" % name)
+        old = i.props[IF_INPUT][name]
+        i.set(IF_INPUT, **{str(name): type(old)(value)})
+
     @dbus.service.method(IF_FAKE, in_signature="ss")
     def SetMode(self, key, mode):
         """Levels: "sine" (default), "clip" (every input clips), "silent"."""
@@ -455,7 +587,7 @@ class Root(PropsObject):
     @dbus.service.method(IF_FAKE, in_signature="sus")
     def SetAutoGainResult(self, key, number, result):
         """What the next autogain ends with; "no-signal": the state changes,
-        but AutoGainFinished never comes."""
+        but AutoGainFinished never comes; "hold": it listens until cancelled."""
         self.fake.device(key).inputs[number - 1].autogain_result = result
 
     @dbus.service.method(IF_FAKE, in_signature="sss")
@@ -466,6 +598,7 @@ class Root(PropsObject):
     @dbus.service.method(IF_FAKE, in_signature="s")
     def SetAuth(self, mode):
         """"allow" (default), "deny": every change is AccessDenied,
+        "deny-all": GetLevels too (the monitor action),
         "interactive": a change needs interactive=true."""
         self.fake.auth = str(mode)
 
@@ -521,8 +654,11 @@ class Fake:
         if member in self.failures:
             name, message = self.failures.pop(member)
             raise Error(name, message)
+        if member == "GetLevels" and self.auth == "deny-all":
+            raise Error("org.freedesktop.DBus.Error.AccessDenied",
+                        "not authorized to read the levels")
         if member in CHANGES:
-            if self.auth == "deny":
+            if self.auth in ("deny", "deny-all"):
                 raise Error("org.freedesktop.DBus.Error.AccessDenied",
                             "not authorized to change preamp settings")
             if self.auth == "interactive" and not interactive:
@@ -531,8 +667,13 @@ class Fake:
 
 
 def main():
+    global SIMULATE
+    args = sys.argv[1:]
+    if args[:1] == ["--simulate"]:
+        SIMULATE = True
+        args = args[1:]
     fake = Fake()
-    for spec in sys.argv[1:]:	# MODEL or MODEL:SERIAL, plugged in at start
+    for spec in args:	# MODEL or MODEL:SERIAL, plugged in at start
         model, _, serial = spec.partition(":")
         fake.root.AddDevice(model, serial if _ else "-")
     print("fake-preampd ready", flush=True)
