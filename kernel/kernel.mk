@@ -61,3 +61,9 @@ VM_KERNELS_driver-lifetime := 6.1
 VM_KERNELS_driver-reset    := 6.1
 VM_KERNELS_driver-urb-errors := 6.1
 VM_KERNELS_driver-reset-soak := 6.1
+# Within check's time: the stall and the power loss on 6.12, the reset
+# order on both; the other kernel's runs of each are behind check-long.
+VM_KERNELS_driver-stall    := 6.12
+VM_KERNELS_driver-resume   := 6.12
+VM_LONG_RUNS += vm-check.driver-stall@6.1 vm-check.driver-resume@6.1 \
+		vm-check.driver-urb-errors@6.12

@@ -45,15 +45,16 @@ UNIT_bbfpro_SRCS    := $(EMU_BB_SRCS)
 UNIT_uac2_SRCS      := $(EMU_U2_SRCS)
 
 # The interfaces people own under their Linux drivers, in the VM
-# (tests/vm/scenarios/real-*.sh). In check: one per driver and kernel: the
-# 2i2 4th Gen (scarlett2's 4th Gen controls are 6.8's: 6.12 alone), the
-# Babyface and a UAC2 interface, and on 6.1 the model sweep, which there is
-# the 4i4 3rd Gen. The sweep on 6.12 (4i4 3rd Gen, Solo 4th Gen, Vocaster
-# One) is behind check-long.
+# (tests/vm/scenarios/real-*.sh). In check: the 2i2 4th Gen (scarlett2's
+# 4th Gen controls are 6.8's: 6.12 alone), the Babyface and a UAC2
+# interface on 6.12, and on 6.1 the model sweep, which there is the 4i4
+# 3rd Gen. The sweep on 6.12 (4i4 3rd Gen, Solo 4th Gen, Vocaster
+# One) and the Babyface and UAC2 on 6.1 are behind check-long.
 VM_SCENARIOS += real-scarlett2 real-bbfpro-uac2 real-scarlett2-models
 VM_KERNELS_real-scarlett2 := 6.12
 VM_KERNELS_real-scarlett2-models := 6.1
-VM_LONG_RUNS += vm-check.real-scarlett2-models@6.12
+VM_KERNELS_real-bbfpro-uac2 := 6.12
+VM_LONG_RUNS += vm-check.real-scarlett2-models@6.12 vm-check.real-bbfpro-uac2@6.1
 
 # the Scarlett at plug-in with stock alsa-utils, in the whole Debian system
 SYSTEM_SCENARIOS += scarlett-plugin
