@@ -42,6 +42,7 @@ PREAMPD_VERSION  ?= 0.1
 PREAMPD_PURE_SRCS := \
 	$(PREAMP_COMMON_SRCS) \
 	$(PREAMPD_CORE_DIR)/util.c \
+	$(PREAMPD_CORE_DIR)/log.c \
 	$(PREAMPD_CORE_DIR)/inifile.c \
 	$(PREAMPD_CORE_DIR)/sha256.c \
 	$(PREAMPD_CORE_DIR)/devkey.c \
@@ -61,8 +62,9 @@ PREAMPD_IO_SRCS := \
 	$(PREAMPD_DIR)/manager.c \
 	$(PREAMPD_BUS_DIR)/device.c \
 	$(PREAMPD_BUS_DIR)/input.c \
-	$(PREAMPD_DIR)/hotplug.c \
-	$(PREAMPD_DIR)/card.c \
+	$(PREAMPD_HW_DIR)/hotplug.c \
+	$(PREAMPD_HW_DIR)/card.c \
+	$(PREAMPD_DIR)/cards.c \
 	$(PREAMPD_BUS_DIR)/auth.c \
 	$(PREAMPD_DIR)/write-wait.c \
 	$(PREAMPD_HW_DIR)/saver.c \
