@@ -3,6 +3,14 @@
 # tests/unit/unit.mk.
 
 PREAMPD_DIR := daemon/preampd
+# Its layers (tests/layers.sh checks them): core/ pure, hw/ without D-Bus,
+# bus/ without alsa-lib; at the top what wires them and what is not yet
+# split into them. Every one is on the include path.
+PREAMPD_CORE_DIR := $(PREAMPD_DIR)/core
+PREAMPD_HW_DIR   := $(PREAMPD_DIR)/hw
+PREAMPD_BUS_DIR  := $(PREAMPD_DIR)/bus
+PREAMPD_INCLUDES := -I$(PREAMPD_CORE_DIR) -I$(PREAMPD_HW_DIR) -I$(PREAMPD_BUS_DIR) \
+	-I$(PREAMPD_DIR)
 
 # What preampd and preampctl share: pure, tiny (daemon/common).
 PREAMP_COMMON_DIR  := daemon/common
@@ -33,31 +41,33 @@ PREAMPD_VERSION  ?= 0.1
 # The logic that unit tests link without D-Bus or ALSA.
 PREAMPD_PURE_SRCS := \
 	$(PREAMP_COMMON_SRCS) \
-	$(PREAMPD_DIR)/util.c \
-	$(PREAMPD_DIR)/inifile.c \
-	$(PREAMPD_DIR)/sha256.c \
-	$(PREAMPD_DIR)/devkey.c \
-	$(PREAMPD_DIR)/gain.c \
-	$(PREAMPD_DIR)/policy.c \
-	$(PREAMPD_DIR)/authz.c \
-	$(PREAMPD_DIR)/peers.c \
-	$(PREAMPD_DIR)/config.c \
-	$(PREAMPD_DIR)/profile.c \
-	$(PREAMPD_DIR)/statefile.c \
-	$(PREAMPD_DIR)/usbattr.c \
-	$(PREAMPD_DIR)/write-verdict.c
+	$(PREAMPD_CORE_DIR)/util.c \
+	$(PREAMPD_CORE_DIR)/log.c \
+	$(PREAMPD_CORE_DIR)/inifile.c \
+	$(PREAMPD_CORE_DIR)/sha256.c \
+	$(PREAMPD_CORE_DIR)/devkey.c \
+	$(PREAMPD_CORE_DIR)/gain.c \
+	$(PREAMPD_CORE_DIR)/policy.c \
+	$(PREAMPD_CORE_DIR)/authz.c \
+	$(PREAMPD_CORE_DIR)/peers.c \
+	$(PREAMPD_CORE_DIR)/config.c \
+	$(PREAMPD_CORE_DIR)/profile.c \
+	$(PREAMPD_CORE_DIR)/statefile.c \
+	$(PREAMPD_CORE_DIR)/usbattr.c \
+	$(PREAMPD_CORE_DIR)/write-verdict.c
 
 # The service: sd-event, sd-bus, libudev, alsa-lib.
 PREAMPD_IO_SRCS := \
 	$(PREAMPD_DIR)/main.c \
 	$(PREAMPD_DIR)/manager.c \
-	$(PREAMPD_DIR)/device.c \
-	$(PREAMPD_DIR)/input.c \
-	$(PREAMPD_DIR)/hotplug.c \
-	$(PREAMPD_DIR)/card.c \
-	$(PREAMPD_DIR)/auth.c \
+	$(PREAMPD_BUS_DIR)/device.c \
+	$(PREAMPD_BUS_DIR)/input.c \
+	$(PREAMPD_HW_DIR)/hotplug.c \
+	$(PREAMPD_HW_DIR)/card.c \
+	$(PREAMPD_DIR)/cards.c \
+	$(PREAMPD_BUS_DIR)/auth.c \
 	$(PREAMPD_DIR)/write-wait.c \
-	$(PREAMPD_DIR)/saver.c \
+	$(PREAMPD_HW_DIR)/saver.c \
 	$(PREAMPD_AUTOGAIN_SRCS)
 
 PREAMPD_SRCS := $(PREAMPD_PURE_SRCS) $(PREAMPD_IO_SRCS)
@@ -90,7 +100,7 @@ PREAMPD_OBJS := $(PREAMPD_SRCS:%.c=$(B)/obj/%.o)
 PREAMPD_ASAN_OBJS := $(PREAMPD_SRCS:%.c=$(B)/asan/%.o)
 
 $(B)/obj/$(PREAMPD_DIR)/%.o $(B)/asan/$(PREAMPD_DIR)/%.o: \
-	CPPFLAGS += -I$(B)/gen -I$(PREAMP_COMMON_DIR) $(PREAMPD_CFLAGS)
+	CPPFLAGS += -I$(B)/gen $(PREAMPD_INCLUDES) -I$(PREAMP_COMMON_DIR) $(PREAMPD_CFLAGS)
 $(PREAMPD_IO_SRCS:%.c=$(B)/obj/%.o) $(PREAMPD_IO_SRCS:%.c=$(B)/asan/%.o): \
 	$(PREAMPD_PATHS_H)
 
@@ -118,6 +128,13 @@ $(B)/bin/pa-bus-flood: $(B)/obj/daemon/testing/bus-flood.o
 
 # ---- unit tests: pure logic only ----
 
+# The layers point one way (tests/layers.sh); part of check-unit, so of
+# make check.
+.PHONY: check-layers
+check-layers:
+	@tests/layers.sh
+check-unit: check-layers
+
 UNIT_SUITES += daemon-devkey daemon-statefile daemon-profile daemon-gain \
 	daemon-policy daemon-authz daemon-config daemon-usbattr daemon-writeverdict \
 	daemon-peers preset-name
@@ -129,14 +146,14 @@ UNIT_daemon-policy_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-authz_SRCS     := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-config_SRCS    := $(PREAMPD_PURE_SRCS)
 UNIT_daemon-usbattr_SRCS   := $(PREAMPD_PURE_SRCS)
-UNIT_daemon-writeverdict_SRCS := $(PREAMPD_DIR)/write-verdict.c
+UNIT_daemon-writeverdict_SRCS := $(PREAMPD_CORE_DIR)/write-verdict.c
 UNIT_preset-name_SRCS      := $(PREAMP_COMMON_SRCS)
 $(B)/asan/tests/unit/test-preset-name.o $(B)/obj/tests/unit/test-preset-name.o: \
 	CPPFLAGS += -I$(PREAMP_COMMON_DIR)
 UNIT_daemon-peers_SRCS     := $(PREAMPD_PURE_SRCS)
 
 $(B)/asan/tests/unit/test-daemon-%.o $(B)/obj/tests/unit/test-daemon-%.o: \
-	CPPFLAGS += -I$(PREAMPD_DIR) -I$(PREAMP_COMMON_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \
+	CPPFLAGS += $(PREAMPD_INCLUDES) -I$(PREAMP_COMMON_DIR) -DPREAMPD_PROFILES='"daemon/profiles"' \
 	-DPREAMPD_FIXTURES='"tests/unit/fixtures"'
 
 # ---- data files ----

@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 		goto fail;
 
 	/* restore what is plugged in, then let clients in */
-	r = hotplug_start(m, &m->hotplug);
+	r = manager_start_hotplug(m);
 	if (r < 0) {
 		log_error("cannot watch udev: %s", strerror(-r));
 		goto fail;

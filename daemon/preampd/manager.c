@@ -6,7 +6,6 @@
  * UnknownObject from sd-bus).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +14,6 @@
 #include "preampd.h"
 #include "saver.h"
 #include "util.h"
-
-void pa_log(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (prio >= 7 && !getenv("PREAMPD_DEBUG"))
-		return;
-	fprintf(stderr, "<%d>", prio);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 int pa_bus_error_from_errno(sd_bus_error *err, int r, const char *what)
 {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * preampd: the shared header of the service. One context struct (struct
- * manager) owns everything; each D-Bus object type has its own file
- * (manager.c, device.c, input.c) with a private struct behind the
- * functions below; card.c is the only file that talks to ALSA, hotplug.c
- * the only one that talks to udev, auth.c the only one that talks to
- * polkit.
+ * preampd: the shared header of the service's bus layer and wiring. One
+ * context struct (struct manager) owns everything; each D-Bus object type
+ * has its own file (manager.c, bus/device.c, bus/input.c) with a private
+ * struct behind the functions below; the hardware layer (hw/card.c for
+ * ALSA controls, hw/hotplug.c for udev) has headers of its own and never
+ * sees this one; bus/auth.c is the only file that talks to polkit.
  */
 #ifndef PREAMPD_H
 #define PREAMPD_H
@@ -19,6 +19,9 @@
 #include "authz.h"
 #include "config.h"
 #include "devkey.h"
+#include "card.h"
+#include "hotplug.h"
+#include "log.h"
 #include "policy.h"
 #include "profile.h"
 #include "statefile.h"
@@ -41,21 +44,11 @@
 #define PA_ERR_IO		PA_ERROR("IOError")
 
 #define PA_PATH_LEN 512
-#define PA_USB_STRING_MAX 381	/* the kernel's MAX_USB_STRING_SIZE - 1 */
 
 struct manager;
 struct card;
 struct device;
 struct input;
-
-/* ---- logging (stderr with sd-daemon priority prefixes) ---- */
-
-void pa_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define log_error(...)   pa_log(3, __VA_ARGS__)
-#define log_warning(...) pa_log(4, __VA_ARGS__)
-#define log_notice(...)  pa_log(5, __VA_ARGS__)
-#define log_info(...)    pa_log(6, __VA_ARGS__)
-#define log_debug(...)   pa_log(7, __VA_ARGS__)
 
 /* ---- manager.c: the context, the Manager object, ObjectManager ---- */
 
@@ -93,50 +86,10 @@ struct device *manager_device_by_key(struct manager *m, const char *key);
 struct device *manager_device_by_path(struct manager *m, const char *path);
 struct input *manager_input_by_path(struct manager *m, const char *path);
 
-/* ---- hotplug.c: udev: which USB sound cards exist, and who they are ---- */
+/* ---- cards.c: the cards hotplug.c and card.c (card.h) report ---- */
 
-struct usb_identity {
-	uint16_t vid, pid;
-	/* raw bytes from sysfs, NUL-terminated: the kernel's USB strings
-	 * are up to 126 UTF-16 units, 381 bytes of UTF-8 */
-	char serial[PA_USB_STRING_MAX + 1];
-	size_t serial_len;
-	char usb_path[256];	/* the USB device's ID_PATH (or sysname) */
-	char usb_syspath[256];	/* the USB device in sysfs */
-	char product[256];	/* product string, raw */
-	char card_syspath[256];
-	char card_sysname[32];
-	uint64_t usec_initialized;	/* of the card: this plug-in */
-	bool coldplug;		/* found at start, not announced by an event */
-	int card_index;
-	char card_id[64];
-};
-
-struct hotplug;
-int hotplug_start(struct manager *m, struct hotplug **out);
-void hotplug_free(struct hotplug *h);
-
-/* ---- card.c: one ALSA control handle per USB sound card ---- */
-
-int card_new(struct manager *m, const struct usb_identity *id,
-	     struct card **out);
-void card_free(struct card *c);
-/* the card left: close the handle at once, tear the device down */
-void card_gone(struct card *c);
-
-const struct usb_identity *card_identity(const struct card *c);
-const struct pa_elem *card_elems(const struct card *c, size_t *n);
-struct device *card_device(const struct card *c);
-void card_set_device(struct card *c, struct device *d);
-struct manager *card_manager(const struct card *c);
-
-/* One value (channel) of element elem. -ENODEV once the card is gone. */
-int card_read(struct card *c, int elem, unsigned channel, long *value);
-int card_write(struct card *c, int elem, unsigned channel, long value);
-/* ALSA element lock (snd_ctl_elem_lock / unlock) */
-int card_lock(struct card *c, int elem, bool lock);
-/* the element's INACTIVE flag as last read (INFO events refresh it) */
-bool card_inactive(const struct card *c, int elem);
+/* the monitor and every card present now, delivered to cards.c */
+int manager_start_hotplug(struct manager *m);
 
 /* ---- write-wait.c: calls whose write the device may apply late ---- */
 
@@ -192,9 +145,10 @@ void device_settings(const struct device *d, struct pa_settings *s);
 void device_phantom_decided(struct device *d, uint32_t group);
 /* an input's PhantomLocked changed: take or release element locks */
 void device_locks_changed(struct device *d);
-/* writes a plan (restore, preset, SetPhantomLock) to the card */
-int device_apply(struct device *d, const struct pa_plan *plan,
-		 sd_bus_error *err);
+/* writes a plan (restore, preset, SetPhantomLock) to the card; every
+ * write is tried, the first failure returned as a negative errno (the
+ * caller on the bus maps it with pa_bus_error_from_errno) */
+int device_apply(struct device *d, const struct pa_plan *plan);
 
 extern const sd_bus_vtable device_vtable[];
 int device_find(sd_bus *bus, const char *path, const char *iface,

@@ -1,10 +1,13 @@
 /*
  * setgain-bench: the round trip of preampd's SetGain over the system bus.
  *
- *   setgain-bench INPUT_PATH [N]
+ *   setgain-bench [--ping] INPUT_PATH [N]
  *
  * Makes N (default 1000) SetGain calls on INPUT_PATH, alternating two
- * gains, each waiting for its reply, and prints
+ * gains, each waiting for its reply; with --ping, N empty method calls
+ * (org.freedesktop.DBus.Peer.Ping, which sd-bus answers in preampd's
+ * process without running any of preampd's code) on the same path: the
+ * bus's share of a call, the reference for SetGain's. It prints
  *   calls=N p50_ms=X p99_ms=Y max_ms=Z timeouts=T errors=E
  * A call that took the driver's host timeout (1000 ms) or longer is a
  * timeout: a slow device on a busy bus, counted as a figure of its own and
@@ -16,36 +19,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <systemd/sd-bus.h>
 
-/* snd-usb-preamp's timeout for a request to the device */
-#define HOST_TIMEOUT_MS 1000.0
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "call-stats.h"
 
 int main(int argc, char **argv)
 {
 	sd_bus *bus = NULL;
 	double *t;
 	long n = 1000, measured = 0, timeouts = 0, errors = 0;
-	int r;
+	int ping = 0, r;
 
+	if (argc > 1 && !strcmp(argv[1], "--ping")) {
+		ping = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: setgain-bench INPUT_PATH [N]\n");
+		fprintf(stderr, "usage: setgain-bench [--ping] INPUT_PATH [N]\n");
 		return 2;
 	}
 	if (argc == 3)
@@ -67,10 +58,15 @@ int main(int argc, char **argv)
 		sd_bus_message *reply = NULL;
 		double t0 = now_ms(), dt;
 
-		r = sd_bus_call_method(bus, "org.preampd.Preamp1", argv[1],
-				       "org.preampd.Preamp1.Input", "SetGain",
-				       &err, &reply, "db",
-				       (i & 1) ? 20.0 : 10.0, 0);
+		if (ping)
+			r = sd_bus_call_method(bus, "org.preampd.Preamp1", argv[1],
+					       "org.freedesktop.DBus.Peer", "Ping",
+					       &err, &reply, "");
+		else
+			r = sd_bus_call_method(bus, "org.preampd.Preamp1", argv[1],
+					       "org.preampd.Preamp1.Input", "SetGain",
+					       &err, &reply, "db",
+					       (i & 1) ? 20.0 : 10.0, 0);
 		dt = now_ms() - t0;
 		if (dt >= HOST_TIMEOUT_MS) {
 			timeouts++;
@@ -87,14 +83,7 @@ int main(int argc, char **argv)
 		sd_bus_error_free(&err);
 		sd_bus_message_unref(reply);
 	}
-	if (measured > 0) {
-		qsort(t, (size_t)measured, sizeof(*t), cmp);
-		printf("calls=%ld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f timeouts=%ld errors=%ld\n",
-		       n, t[(measured - 1) / 2], t[(measured * 99 + 99) / 100 - 1],
-		       t[measured - 1], timeouts, errors);
-	} else {
-		printf("calls=%ld timeouts=%ld errors=%ld\n", n, timeouts, errors);
-	}
+	print_call_stats(t, measured, n, timeouts, errors);
 	sd_bus_flush_close_unref(bus);
 	free(t);
 	return errors > 0 || measured == 0;

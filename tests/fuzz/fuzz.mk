@@ -28,7 +28,7 @@ FUZZ_OBJS   := $(FUZZ_SRCS:%.c=$(B)/fuzz/obj/%.o)
 
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude -I$(PREAMPD_DIR) -I$(PREAMP_COMMON_DIR) \
+	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude $(PREAMPD_INCLUDES) -I$(PREAMP_COMMON_DIR) \
 		-MMD -MP -c -o $@ $<
 
 $(B)/fuzz/fuzz-%: $(B)/fuzz/obj/tests/fuzz/fuzz-%.o $(FUZZ_OBJS)

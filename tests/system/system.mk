@@ -16,7 +16,7 @@ SYSTEM_DIR      := tests/system
 SYSTEM_TIMEOUT  ?= 1200
 SYSTEM_SCENARIO ?= boot
 SYSTEM_ARGS     ?=
-SYSTEM_SCENARIOS += dkms plugin reboot polkit late-card uninstall
+SYSTEM_SCENARIOS += dkms plugin reboot polkit late-card disabled uninstall
 SYSTEM_RUN_SCENARIOS = boot $(filter-out boot,$(SYSTEM_SCENARIOS))
 SYSTEM_ROOT     := $(abspath $(B))/system/root
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The AutoGain state machine (daemon/preampd/autogain-core.c) against a
+ * The AutoGain state machine (daemon/preampd/core/autogain-core.c) against a
  * simulated input: a source of a given peak level (dBFS at 0 dB gain) in
  * front of a preamp with a gain range, a step grid and maybe a pad; the
  * peak at gain g is min(0, level + g - pad), the input clips when

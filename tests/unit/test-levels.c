@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Where levels come from (daemon/preampd/levels.c): snd-usb-preamp's Level
+ * Where levels come from (daemon/preampd/core/levels.c): snd-usb-preamp's Level
  * Meter and Clip Count, scarlett2's Level Meter and autogain status (from
  * the captured amixer fixture of a Scarlett 2i2 4th Gen), and the peak
  * meter over captured samples.

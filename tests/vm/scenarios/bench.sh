@@ -10,13 +10,22 @@
 #      every 2 ms, that has every saved value; against `alsactl restore`
 #      of the same card and values (median of 5)
 #   2. SetGain round trip p50/p99 over 1000 sd-bus calls
-#      (setgain-bench); against 200 `amixer cset` invocations. A call that
-#      takes the driver's 1000 ms host timeout (a slow device on a busy
-#      host) is counted apart, not in the percentiles, and does not stop
-#      the measurement
+#      (setgain-bench); against its reference measured just after it: an
+#      empty method call to preampd (Peer.Ping, 1000 calls) plus one raw
+#      snd_ctl_elem_write on the same control (ctl-write-bench, 1000
+#      writes), p50 with p50 and p99 with p99; and 200 `amixer cset`
+#      invocations. A call that takes the driver's 1000 ms host timeout (a
+#      slow device on a busy host) is counted apart, not in the
+#      percentiles, and does not stop the measurement
 #   3. the daemon's context switches (all threads) in 10 idle seconds
 #      with two devices, their sources playing below full scale
-#   4. its VmRSS with four devices
+#   4. its private memory: smaps_rollup's Anonymous, the pages preampd
+#      itself wrote (heap, stacks, the libraries' relocated data), not
+#      the libraries' pages (the VM's root is a tmpfs, whose file pages
+#      smaps counts as Private_Dirty when no other process maps them);
+#      with no device (at its first start) and with four; the growth per
+#      device in one process, from one device (after the calls of 2.) to
+#      four; and its VmRSS
 #   5. state-file renames (inotify) during a 5 s amixer sweep, default
 #      debounce (500 ms)
 set -u
@@ -32,6 +41,8 @@ R[plug]="not measured"; R[alsactl]="not measured"
 R[rt]="not measured"; R[amixer]="not measured"
 R[rt_to]="not measured"; R[amixer_to]="not measured"
 R[wake]="not measured"; R[rss]="not measured"; R[writes]="not measured"
+R[ref]="not measured"; R[ping]="not measured"; R[ctl]="not measured"
+R[priv0]="not measured"; R[priv4]="not measured"; R[perdev]="not measured"
 
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
 ndev() { [ "$(pd_ndevices)" = "$1" ]; }
@@ -47,17 +58,37 @@ table() {
 	echo "preamp benchmark (Linux $(uname -r), QEMU $( [ -e /dev/kvm ] && echo KVM || echo TCG))"
 	printf '%-40s %-18s %s\n' "what" "preampd" "reference"
 	printf '%-40s %-18s %s\n' "plug-in to restored" "${R[plug]}" "alsactl restore: ${R[alsactl]}"
-	printf '%-40s %-18s %s\n' "SetGain round trip p50 / p99" "${R[rt]}" "amixer cset: ${R[amixer]}"
+	printf '%-40s %-18s %s\n' "SetGain round trip p50 / p99" "${R[rt]}" "empty call + raw write: ${R[ref]}"
+	printf '%-40s %-18s %s\n' "  the reference's parts" "" "empty call ${R[ping]}; raw write ${R[ctl]}"
+	printf '%-40s %-18s %s\n' "  a process per write" "" "amixer cset: ${R[amixer]}"
 	printf '%-40s %-18s %s\n' "  calls that hit the 1000 ms timeout" "${R[rt_to]}" "amixer cset: ${R[amixer_to]}"
 	printf '%-40s %s\n' "wakeups in 10 idle s, 2 devices" "${R[wake]}"
+	printf '%-40s %-18s %s\n' "private memory, no device" "${R[priv0]}" "goal: 4 devices at most 512 kB"
+	printf '%-40s %-18s %s\n' "private memory, 4 devices" "${R[priv4]}" "goal: at most 512 kB"
+	printf '%-40s %-18s %s\n' "  growth per device, 1 to 4" "${R[perdev]}" "goal: at most 32 kB"
 	printf '%-40s %s\n' "RSS with 4 devices" "${R[rss]}"
 	printf '%-40s %s\n' "state-file writes in a 5 s sweep" "${R[writes]}"
 	echo
 }
 
+# private memory of PID in kB: the anonymous pages it wrote
+private_kb() {
+	awk '/^Anonymous:/ { print $2 }' /proc/"$1"/smaps_rollup 2>/dev/null
+}
+# field F (p50_ms, p99_ms) of a line of setgain-bench or ctl-write-bench
+field() { echo "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p" | tail -n 1; }
+
 pd_setup
 check "preampd starts" pd_start || { pd_log; finish; }
 pid=$(cat /run/preampd.pid)
+wait_until 10 ndev 0
+priv0=$(private_kb "$pid")
+if [ -n "$priv0" ]; then
+	R[priv0]="$priv0 kB"
+	ok "private memory with no device: $priv0 kB"
+else
+	fail "smaps_rollup is read (no device)"
+fi
 # setpriv execs preampd: the pid is the daemon's
 check "the quad emulator starts" emu_start quad quad --serial PQ4-BENCH1 || finish
 check "it plugs in" plug quad 1 || { pd_log; finish; }
@@ -145,6 +176,30 @@ if [ "$rc" = 0 ]; then
 else
 	fail "1000 SetGain calls, every one answered (timeouts aside)" "$out"
 fi
+sg_out=$out
+# its reference, in the same run: the bus's part, then the driver's
+if out=$(setgain-bench --ping "$(pd_in_path 1)" 1000 2>&1); then
+	R[ping]="$(field "$out" p50_ms) / $(field "$out" p99_ms) ms"
+	ok "empty method call: $(echo "$out" | tail -n 1)"
+else
+	fail "1000 empty method calls to preampd" "$out"
+fi
+ping_out=$out
+if out=$(ctl-write-bench "$PD_CARD" "$GAIN" 1000 2>&1); then
+	R[ctl]="$(field "$out" p50_ms) / $(field "$out" p99_ms) ms"
+	ok "raw snd_ctl_elem_write: $(echo "$out" | tail -n 1)"
+else
+	fail "1000 raw snd_ctl_elem_write" "$out"
+fi
+ctl_out=$out
+ref50=$(awk -v a="$(field "$ping_out" p50_ms)" -v b="$(field "$ctl_out" p50_ms)" \
+	'BEGIN { if (a != "" && b != "") printf "%.2f", a + b }')
+ref99=$(awk -v a="$(field "$ping_out" p99_ms)" -v b="$(field "$ctl_out" p99_ms)" \
+	'BEGIN { if (a != "" && b != "") printf "%.2f", a + b }')
+sg50=$(field "$sg_out" p50_ms)
+if [ -n "$ref50" ] && [ -n "$ref99" ] && [ -n "$sg50" ]; then
+	R[ref]="$ref50 / $ref99 ms (goal: p50 within 1 ms, $(awk -v s="$sg50" -v r="$ref50" 'BEGIN { printf "%+.2f ms", s - r }') now)"
+fi
 bad=0 slow=0
 : >/tmp/amixer-ms
 for i in $(seq 200); do
@@ -176,6 +231,12 @@ esac
 # --- 3. wakeups in 10 idle seconds with two devices: the sources play on,
 #     below full scale (input 3's sine at 33 dB clipped: every clip is an
 #     event preampd must answer with a Clipped signal, not idleness)
+priv1=$(private_kb "$pid")
+if [ -n "$priv1" ]; then
+	ok "private memory with one device: $priv1 kB"
+else
+	fail "smaps_rollup is read (one device)"
+fi
 check "quad input 3's source drops below clipping" emu quad source 3 sine -45
 check "the solo emulator starts" emu_start solo solo || finish
 if check "it plugs in" plug solo 2; then
@@ -197,6 +258,18 @@ check "a second quad starts" emu_start quad2 quad --serial PQ4-BENCH2 || finish
 if plug duo 3 && plug quad2 4; then
 	ok "preampd has four devices"
 	sleep 3
+	priv4=$(private_kb "$pid")
+	if [ -n "$priv4" ]; then
+		R[priv4]="$priv4 kB"
+		ok "private memory with four devices: $priv4 kB"
+		if [ -n "$priv1" ]; then
+			R[perdev]="$(( (priv4 - priv1) / 3 )) kB"
+			ok "growth per device: $(( (priv4 - priv1) / 3 )) kB (($priv4 - $priv1) / 3)"
+		fi
+		grep -E '^(Private|Shared)_|^Anonymous' /proc/"$pid"/smaps_rollup | tr -s ' \t' ' ' | sed 's/^/# /'
+	else
+		fail "smaps_rollup is read (four devices)"
+	fi
 	rss=$(awk '/^VmRSS:/ { print $2 }' /proc/"$pid"/status)
 	if [ -n "$rss" ]; then
 		anon=$(awk '/^RssAnon:/ { print $2 }' /proc/"$pid"/status)

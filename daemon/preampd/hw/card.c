@@ -14,14 +14,17 @@
 #include <alsa/asoundlib.h>
 #include <alsa/control_plugin.h>
 
-#include "preampd.h"
+#include "card.h"
+#include "log.h"
 #include "util.h"
 
 #define REMATCH_DELAY_USEC (300 * 1000)
 #define MAX_ELEMS 4096
 
 struct card {
-	struct manager *m;
+	sd_event *event;
+	const struct card_ops *ops;
+	void *userdata;
 	struct usb_identity id;
 	snd_ctl_t *ctl;
 	sd_event_source *io;
@@ -53,9 +56,13 @@ void card_set_device(struct card *c, struct device *d)
 	c->device = d;
 }
 
-struct manager *card_manager(const struct card *c)
+void card_take_elems(struct card *c, struct pa_elem *elems, size_t n)
 {
-	return c->m;
+	if (elems == c->elems)
+		return;
+	free(c->elems);
+	c->elems = elems;
+	c->n_elems = n;
 }
 
 /* ---- reading the element list ---- */
@@ -219,60 +226,10 @@ static int find_numid(const struct card *c, unsigned numid)
 
 /* ---- matching, at start and when controls come and go ---- */
 
-/* Two matches drive the same controls the same way. */
-static bool same_mapping(const struct card *c, const struct pa_match *a,
-			 const struct pa_elem *b_elems, const struct pa_match *b)
-{
-	if (a->profile != b->profile || a->present != b->present)
-		return false;
-	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
-		if (!(a->present & (1u << i)))
-			continue;
-		if (a->in[i].caps != b->in[i].caps)
-			return false;
-		for (unsigned f = 0; f < PA_FN_COUNT; f++) {
-			const struct pa_ref *x = &a->in[i].ref[f];
-			const struct pa_ref *y = &b->in[i].ref[f];
-
-			if ((x->elem < 0) != (y->elem < 0))
-				return false;
-			if (x->elem < 0)
-				continue;
-			if (c->elems[x->elem].numid != b_elems[y->elem].numid ||
-			    x->channel != y->channel)
-				return false;
-		}
-	}
-	return true;
-}
-
-/* Matches the profiles against the element list; makes the device. */
-static void match(struct card *c)
-{
-	struct pa_match *m;
-	int r;
-
-	m = malloc(sizeof(*m));
-	if (!m)
-		return;
-	r = pa_profile_best(c->m->profiles, c->m->n_profiles, c->id.vid,
-			    c->id.pid, c->elems, c->n_elems, m);
-	if (r <= 0) {
-		log_debug("card %d (%s): no profile matches its %zu controls",
-			  c->id.card_index, c->id.card_id, c->n_elems);
-	} else {
-		r = device_new(c->m, c, m, NULL);
-		if (r < 0)
-			log_error("card %d (%s): cannot set up the device: %s",
-				  c->id.card_index, c->id.card_id, strerror(-r));
-	}
-	free(m);
-}
-
 static int on_rematch(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct card *c = userdata;
-	struct pa_elem *old = c->elems, *fresh;
+	struct pa_elem *old = c->elems, *fresh;	/* the device's references are into old */
 	size_t n_old = c->n_elems, n_fresh;
 	int r;
 
@@ -286,7 +243,7 @@ static int on_rematch(sd_event_source *s, uint64_t usec, void *userdata)
 	r = read_elems(c);
 	fresh = c->elems;
 	n_fresh = c->n_elems;
-	c->elems = old;		/* the device's references are into this */
+	c->elems = old;
 	c->n_elems = n_old;
 	if (r < 0) {
 		log_warning("card %d: cannot list its controls: %s",
@@ -294,32 +251,9 @@ static int on_rematch(sd_event_source *s, uint64_t usec, void *userdata)
 		free(fresh);
 		return 0;
 	}
-	if (c->device) {
-		struct pa_match *m = malloc(sizeof(*m));
-		bool same = m && pa_profile_best(c->m->profiles,
-						 c->m->n_profiles, c->id.vid,
-						 c->id.pid, fresh, n_fresh,
-						 m) > 0 &&
-			    same_mapping(c, device_match(c->device), fresh, m);
-
-		if (same) {
-			/* the same controls, at new places in the list */
-			c->elems = fresh;
-			c->n_elems = n_fresh;
-			device_update_match(c->device, m);
-			free(m);
-			free(old);
-			return 0;
-		}
-		free(m);
-		log_info("card %d (%s): its preamp controls changed",
-			 c->id.card_index, c->id.card_id);
-		device_free(c->device);
-	}
-	c->elems = fresh;
-	c->n_elems = n_fresh;
-	free(old);
-	match(c);
+	c->ops->relisted(c->userdata, c, fresh, n_fresh);
+	if (c->elems != fresh)
+		free(fresh);
 	return 0;
 }
 
@@ -327,14 +261,14 @@ static void schedule_rematch(struct card *c)
 {
 	uint64_t now;
 
-	if (sd_event_now(c->m->event, CLOCK_MONOTONIC, &now) < 0)
+	if (sd_event_now(c->event, CLOCK_MONOTONIC, &now) < 0)
 		return;
 	if (c->rematch) {
 		sd_event_source_set_time(c->rematch, now + REMATCH_DELAY_USEC);
 		sd_event_source_set_enabled(c->rematch, SD_EVENT_ONESHOT);
 		return;
 	}
-	sd_event_add_time(c->m->event, &c->rematch, CLOCK_MONOTONIC,
+	sd_event_add_time(c->event, &c->rematch, CLOCK_MONOTONIC,
 			  now + REMATCH_DELAY_USEC, 0, on_rematch, c);
 }
 
@@ -364,10 +298,9 @@ static void handle_event(struct card *c, unsigned mask, unsigned numid)
 			c->elems[e].writable = fresh.writable;
 		}
 	}
-	if (c->device && (mask & (SND_CTL_EVENT_MASK_VALUE |
-				  SND_CTL_EVENT_MASK_INFO)))
-		device_elem_changed(c->device, e,
-				    (mask & SND_CTL_EVENT_MASK_INFO) != 0);
+	if (mask & (SND_CTL_EVENT_MASK_VALUE | SND_CTL_EVENT_MASK_INFO))
+		c->ops->changed(c->userdata, c, e,
+				(mask & SND_CTL_EVENT_MASK_INFO) != 0);
 }
 
 static int on_ctl_io(sd_event_source *s, int fd, uint32_t revents,
@@ -408,8 +341,8 @@ static int on_ctl_io(sd_event_source *s, int fd, uint32_t revents,
 
 /* ---- life cycle ---- */
 
-int card_new(struct manager *m, const struct usb_identity *id,
-	     struct card **out)
+int card_new(sd_event *e, const struct usb_identity *id,
+	     const struct card_ops *ops, void *userdata, struct card **out)
 {
 	struct card *c;
 	char name[32];
@@ -419,7 +352,9 @@ int card_new(struct manager *m, const struct usb_identity *id,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->m = m;
+	c->event = e;
+	c->ops = ops;
+	c->userdata = userdata;
 	c->id = *id;
 	snprintf(name, sizeof(name), "hw:%d", id->card_index);
 	/*
@@ -437,7 +372,7 @@ int card_new(struct manager *m, const struct usb_identity *id,
 	if (r >= 0 && snd_ctl_poll_descriptors(c->ctl, &pfd, 1) != 1)
 		r = -EIO;
 	if (r >= 0)
-		r = sd_event_add_io(m->event, &c->io, pfd.fd, EPOLLIN,
+		r = sd_event_add_io(e, &c->io, pfd.fd, EPOLLIN,
 				    on_ctl_io, c);
 	if (r >= 0)
 		r = read_elems(c);
@@ -450,7 +385,7 @@ int card_new(struct manager *m, const struct usb_identity *id,
 	log_debug("card %d (%s, %04x:%04x): %zu controls", id->card_index,
 		  id->card_id, id->vid, id->pid, c->n_elems);
 	*out = c;
-	match(c);
+	c->ops->listed(c->userdata, c);
 	return 0;
 }
 
@@ -460,7 +395,7 @@ void card_gone(struct card *c)
 		return;
 	c->gone = true;
 	if (c->device)
-		device_free(c->device);
+		c->ops->gone(c->userdata, c);
 	c->io = sd_event_source_disable_unref(c->io);
 	c->rematch = sd_event_source_disable_unref(c->rematch);
 	if (c->ctl) {

@@ -241,8 +241,7 @@ static void sync_locks(struct device *d)
 
 /* ---- applying settings ---- */
 
-int device_apply(struct device *d, const struct pa_plan *plan,
-		 sd_bus_error *err)
+int device_apply(struct device *d, const struct pa_plan *plan)
 {
 	int first = 0;
 	bool lock_changed = false;
@@ -286,11 +285,8 @@ int device_apply(struct device *d, const struct pa_plan *plan,
 			if (r < 0) {
 				log_warning("%s: input %u: a write failed: %s",
 					    d->key, i + 1, strerror(-r));
-				if (!first) {
+				if (!first)
 					first = r;
-					pa_bus_error_from_errno(err, r,
-								"applying the settings");
-				}
 			}
 		}
 		if (pass == 0 && lock_changed)
@@ -666,7 +662,7 @@ static void restore(struct device *d, const struct marker *mk,
 		log_info("%s: already restored at this plug-in: adopting it as it is",
 			 d->key);
 	report_48v_off(d, &cur, &rest);
-	device_apply(d, &rest, NULL);
+	device_apply(d, &rest);
 	d->phantom_pending |= rest.phantom_later;
 	if (rest.phantom_later)
 		log_info("%s: 48 V comes back when the device's plug-in guard lifts",
@@ -1021,9 +1017,9 @@ static int run_apply_preset(struct manager *m, sd_bus_message *call,
 	device_topology(d, &t);
 	device_settings(d, &cur);
 	pa_plan_preset(&t, &cur, &d->state.presets[i].s, d->policy, &plan);
-	r = device_apply(d, &plan, err);
+	r = device_apply(d, &plan);
 	if (r < 0)
-		return r;
+		return pa_bus_error_from_errno(err, r, "applying the settings");
 	return sd_bus_reply_method_return(call, NULL);
 }
 

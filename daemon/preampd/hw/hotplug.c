@@ -13,7 +13,9 @@
 #include <libudev.h>
 #include <systemd/sd-device.h>
 
-#include "preampd.h"
+#include "devkey.h"
+#include "hotplug.h"
+#include "log.h"
 #include "util.h"
 
 #define RECEIVE_BUFFER (4 * 1024 * 1024)
@@ -25,32 +27,12 @@ static void forget_card(struct hotplug *h, const char *syspath,
 			const char *sysname);
 
 struct hotplug {
-	struct manager *m;
+	const struct hotplug_ops *ops;
+	void *userdata;
 	struct udev *udev;
 	struct udev_monitor *mon;
 	sd_event_source *src;
 };
-
-static struct card *find_card(struct manager *m, const char *syspath)
-{
-	for (size_t i = 0; i < m->n_cards; i++)
-		if (!strcmp(card_identity(m->cards[i])->card_syspath, syspath))
-			return m->cards[i];
-	return NULL;
-}
-
-static void drop_card(struct manager *m, struct card *c)
-{
-	for (size_t i = 0; i < m->n_cards; i++) {
-		if (m->cards[i] != c)
-			continue;
-		memmove(&m->cards[i], &m->cards[i + 1],
-			(m->n_cards - i - 1) * sizeof(*m->cards));
-		m->n_cards--;
-		break;
-	}
-	card_free(c);
-}
 
 static int parse_hex16(const char *s, uint16_t *out)
 {
@@ -125,9 +107,7 @@ static int identify(struct udev_device *dev, struct usb_identity *id)
 static void card_appeared(struct hotplug *h, struct udev_device *dev,
 			  bool at_start)
 {
-	struct manager *m = h->m;
 	struct usb_identity id;
-	struct card *c, **nc;
 	int r;
 
 	r = identify(dev, &id);
@@ -139,34 +119,13 @@ static void card_appeared(struct hotplug *h, struct udev_device *dev,
 			    udev_device_get_syspath(dev), strerror(-r));
 		return;
 	}
-	c = find_card(m, id.card_syspath);
-	if (c) {
-		if (card_identity(c)->usec_initialized == id.usec_initialized)
-			return;	/* a change event on a card we have */
-		drop_card(m, c);	/* a new plug-in we missed the end of */
-	}
-	nc = realloc(m->cards, (m->n_cards + 1) * sizeof(*nc));
-	if (!nc)
-		return;
-	m->cards = nc;
-	if (card_new(m, &id, &c) < 0)
-		return;
-	m->cards[m->n_cards++] = c;
+	h->ops->plugged(h->userdata, &id);
 }
 
-/* this plug-in of the card is over: its device and restore marker go */
 static void forget_card(struct hotplug *h, const char *syspath,
 			const char *sysname)
 {
-	struct manager *m = h->m;
-	struct card *c = find_card(m, syspath);
-	char marker[64];
-
-	if (c)
-		drop_card(m, c);
-	snprintf(marker, sizeof(marker), "%s.instance", sysname);
-	if (m->runtime_dirfd >= 0 && !strncmp(sysname, "card", 4))
-		unlinkat(m->runtime_dirfd, marker, 0);
+	h->ops->unplugged(h->userdata, syspath, sysname);
 }
 
 static void card_removed(struct hotplug *h, struct udev_device *dev)
@@ -239,18 +198,22 @@ static void take_listed(struct hotplug *h, struct udev_enumerate *e,
  * again: a new initialization time) are taken as plugged in. */
 static void resync(struct hotplug *h)
 {
-	struct manager *m = h->m;
 	struct udev_enumerate *e = enumerate(h);
+	size_t n = 0;
 
 	if (!e)
 		return;
-	for (size_t i = m->n_cards; i-- > 0;) {
-		struct card *c = m->cards[i];
-		char syspath[sizeof(card_identity(c)->card_syspath)];
+	while (h->ops->held(h->userdata, n))
+		n++;
+	/* from the last: forgetting a card moves only those after it */
+	for (size_t i = n; i-- > 0;) {
+		char syspath[sizeof(((struct usb_identity *)0)->card_syspath)];
 		struct udev_device *dev;
+		const char *held = h->ops->held(h->userdata, i);
 
-		snprintf(syspath, sizeof(syspath), "%s",
-			 card_identity(c)->card_syspath);
+		if (!held)
+			continue;
+		snprintf(syspath, sizeof(syspath), "%s", held);
 		if (listed(e, syspath))
 			continue;
 		dev = udev_device_new_from_syspath(h->udev, syspath);
@@ -304,7 +267,8 @@ static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
-int hotplug_start(struct manager *m, struct hotplug **out)
+int hotplug_start(sd_event *e, const struct hotplug_ops *ops, void *userdata,
+		  struct hotplug **out)
 {
 	struct hotplug *h;
 	int r;
@@ -312,7 +276,8 @@ int hotplug_start(struct manager *m, struct hotplug **out)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	h->m = m;
+	h->ops = ops;
+	h->userdata = userdata;
 	h->udev = udev_new();
 	if (!h->udev) {
 		free(h);
@@ -334,7 +299,7 @@ int hotplug_start(struct manager *m, struct hotplug **out)
 	if (r >= 0)
 		r = udev_monitor_enable_receiving(h->mon);
 	if (r >= 0)
-		r = sd_event_add_io(m->event, &h->src,
+		r = sd_event_add_io(e, &h->src,
 				    udev_monitor_get_fd(h->mon), EPOLLIN,
 				    on_udev, h);
 	if (r < 0) {
