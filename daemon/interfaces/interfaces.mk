@@ -20,7 +20,7 @@ uninstall-dbus-interfaces:
 PA_INTROSPECT_OBJS := $(filter-out %/main.o,$(PREAMPD_OBJS)) \
 	$(B)/obj/$(DBUS_IFACE_DIR)/vtable-introspect.o
 $(B)/obj/$(DBUS_IFACE_DIR)/vtable-introspect.o: \
-	CPPFLAGS += -I$(PREAMPD_DIR) -I$(B)/gen $(addprefix -I,$(PREAMP_COMMON_DIR)) $(PREAMPD_CFLAGS)
+	CPPFLAGS += $(PREAMPD_INCLUDES) -I$(B)/gen $(addprefix -I,$(PREAMP_COMMON_DIR)) $(PREAMPD_CFLAGS)
 $(B)/obj/$(DBUS_IFACE_DIR)/vtable-introspect.o: $(PREAMPD_PATHS_H)
 
 $(B)/bin/pa-dbus-introspect: $(PA_INTROSPECT_OBJS)
