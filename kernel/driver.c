@@ -38,6 +38,7 @@
 
 #include "driver.h"
 #include "card.h"
+#include "compat.h"
 #include "controls.h"
 #include "notify.h"
 #include "protocol.h"
@@ -274,7 +275,7 @@ static int pamp_probe(struct usb_interface *intf,
 	if (ret)
 		return ret;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = kzalloc_obj(*d, GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
 	d->buf = kmalloc(PAMP_BUF_SIZE, GFP_KERNEL);
