@@ -16,6 +16,8 @@ packages=(
 	usbip alsa-utils dbus systemd udev util-linux usbutils
 	# the full-system test bed
 	debootstrap qemu-utils e2fsprogs
+	# the Debian packages (debian/), built and checked on this release
+	dpkg-dev debhelper dh-dkms lintian
 )
 
 missing=()
