@@ -20,6 +20,10 @@
 #                                linux-source tarball (checkpatch) and the
 #                                headers' common tree, host paths; nothing
 #                                when that source is not installed
+#   kernels.sh stable            the kernel of the stable release itself
+#                                (trixie and its security updates, not
+#                                backports), from the same apt lists: the
+#                                Debian 13 system image's kernel
 #
 # 6.1 and 6.12 are built with bookworm's gcc-12 on the host, their headers
 # installed on it. The newest kernel is built with the compiler it was built
@@ -58,7 +62,7 @@ msg() { printf 'kernels: %s\n' "$*" >&2; }
 die() { printf 'kernels: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	sed -n '2,25s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,29s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -175,6 +179,13 @@ resolve_newest() {
 	done
 	[ -n "$best" ] || return 0
 	resolve_meta "=$best" "${APT_NEWEST[@]}"
+}
+
+# The stable release's own kernel: the metapackage's candidate, which
+# backports (priority 100) do not win.
+resolve_stable() {
+	[ -s "$NEWDIR/sources.list" ] || return 0
+	resolve_meta "${APT_NEWEST[@]}"
 }
 
 image_cached() {
@@ -576,5 +587,15 @@ resolve) [ $# -eq 2 ] || usage; do_resolve "$2" ;;
 kdir)    [ $# -eq 2 ] || usage; echo "/usr/src/linux-headers-$2" ;;
 env)     [ $# -eq 2 ] || usage; do_env "$2" ;;
 source)  [ $# -eq 2 ] || usage; do_source "$2" ;;
+stable)
+	[ $# -eq 1 ] || usage
+	k=$(resolve_stable)
+	if [ -z "$k" ]; then
+		[ "$(id -u)" -eq 0 ] || die "no apt lists of $NEWEST_SUITE yet (run: $0 fetch)"
+		newest_update
+		k=$(resolve_stable)
+	fi
+	[ -n "$k" ] || die "$NEWEST_SUITE has no linux-image-amd64"
+	echo "$k" ;;
 *)       usage ;;
 esac
