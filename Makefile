@@ -25,7 +25,7 @@ INIH_LIBS   := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .SECONDARY:
-.PHONY: all check check-unit check-fuzz fuzz check-kernel check-vm check-demo demo deps bench clean kernel install uninstall help man
+.PHONY: all check check-long check-unit check-fuzz fuzz check-kernel check-vm check-demo demo deps bench clean kernel install uninstall help man
 all: user kernel man
 
 # Each part's fragment adds its programs to USER_BINS and its cmocka
@@ -80,7 +80,11 @@ deps:
 	@tests/deps.sh
 
 # Every stage runs even when an earlier one failed; the summary counts them.
-check: deps
+# check-long runs check's stages and the runs that do not fit in its time:
+# more kernels and suites for some scenarios, and the scenarios only it runs
+# (VM_LONG_SCENARIOS; README.md, "The two commands", says what runs where).
+# $(1): the VM and system stages' suffix; $(2): the VM scenarios.
+define check_stages
 	@rm -rf $(B)/results
 	$(MAKE) vm-kernels
 	$(MAKE) all
@@ -89,11 +93,18 @@ check: deps
 	-$(MAKE) check-preampctl
 	-$(MAKE) check-preamp-gtk
 	-$(MAKE) check-kernel
-	-$(MAKE) check-vm
-	-$(MAKE) check-system
+	-$(MAKE) check-vm$(1)
+	-$(MAKE) check-system$(1)
 	-$(MAKE) check-demo
 	@tests/summary.sh $(B)/results unit fuzz preampctl-e2e desktop kernel-checks \
-		$(VM_SCENARIOS) $(SYSTEM_RUN_SCENARIOS:%=system-%) demo-fresh
+		$(2) $(SYSTEM_RUN_SCENARIOS:%=system-%) demo-fresh
+endef
+
+check: deps
+	$(call check_stages,,$(VM_SCENARIOS))
+
+check-long: deps
+	$(call check_stages,-long,$(sort $(VM_SCENARIOS) $(VM_LONG_SCENARIOS)))
 
 # Speed and memory: one table, measured in one VM run (not part of check).
 bench: deps

@@ -106,7 +106,7 @@ $(PREAMPD_IO_SRCS:%.c=$(B)/obj/%.o) $(PREAMPD_IO_SRCS:%.c=$(B)/asan/%.o): \
 
 $(B)/bin/preampd: $(PREAMPD_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(PREAMPD_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PREAMPD_LIBS)
 
 # The same daemon under ASan+UBSan, for the VM scenarios.
 $(B)/bin/preampd-asan: $(PREAMPD_ASAN_OBJS)

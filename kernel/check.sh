@@ -3,12 +3,18 @@
 # project root.
 #
 #   check.sh --build B KVER          build B/kernel/KVER/src/snd-usb-preamp.ko
-#   check.sh --check B KVER...       checkpatch --strict once, then a sparse
-#                                    (C=2) and a W=1 build per kernel; writes
+#   check.sh --check B KVER...       checkpatch --strict of the oldest and
+#                                    the newest kernel, then a sparse (C=2)
+#                                    and a W=1 build per kernel; writes
 #                                    B/results/kernel-checks.txt
 #
 # A check passes when its tool exits 0 and reports nothing: no checkpatch
-# ERROR/WARNING/CHECK, no compiler or sparse "warning:"/"error:" line.
+# ERROR/WARNING/CHECK, no compiler or sparse "warning:"/"error:" line, and
+# no kbuild note that the checker was turned off.
+#
+# Each kernel builds where tests/vm/kernels.sh says (`kernels.sh env`): on
+# the host, or in the build environment of its release, with the compiler
+# that kernel was built with (tests/debian/buildenv.sh; needs root).
 set -uo pipefail
 
 die() { printf 'kernel: error: %s\n' "$*" >&2; exit 1; }
@@ -17,8 +23,12 @@ kdir_of() {
 	local kdir
 	kdir=$(tests/vm/kernels.sh kdir "$1" 2>/dev/null) ||
 		kdir=/usr/src/linux-headers-$1
-	[ -f "$kdir/Makefile" ] || die "no kernel headers for $1 in $kdir"
 	echo "$kdir"
+}
+
+# "host", or the suite of the build environment KVER's module builds in.
+env_of() {
+	tests/vm/kernels.sh env "$1" 2>/dev/null || echo host
 }
 
 # A fresh copy of the sources in DIR, laid out as DKMS builds them.
@@ -32,16 +42,28 @@ copy_sources() {
 
 # kbuild KVER DIR ARGS...: build the module in DIR; the log is DIR.log.
 kbuild() {
-	local kver=$1 dir=$2 kdir
+	local kver=$1 dir=$2 kdir env abs
 	shift 2
-	kdir=$(kdir_of "$kver") || return 1
+	kdir=$(kdir_of "$kver")
+	env=$(env_of "$kver")
 	copy_sources "$dir"
-	env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL \
-		make -C "$kdir" M="$(cd "$dir" && pwd)" "$@" modules >"$dir.log" 2>&1
+	abs=$(cd "$dir" && pwd)
+	if [ "$env" = host ]; then
+		[ -f "$kdir/Makefile" ] || die "no kernel headers for $kver in $kdir"
+		env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL \
+			make -C "$kdir" M="$abs" "$@" modules >"$dir.log" 2>&1
+	else
+		[ "$(id -u)" -eq 0 ] ||
+			die "building for $kver needs root: it builds in the $env build environment (a chroot)"
+		tests/debian/buildenv.sh run "$env" --bind "$abs" -- \
+			make -C "$kdir" M="$abs" "$@" modules >"$dir.log" 2>&1
+	fi
 }
 
+# Compiler and sparse findings, and kbuild's note that it turned the
+# checker off (C=2 with a sparse it does not accept checks nothing).
 findings() {
-	grep -E '(warning|error):' "$1"
+	grep -E '(warning|error):|specified, but .* is not available' "$1"
 }
 
 do_build() {
@@ -55,20 +77,39 @@ do_build() {
 	findings "$dir.log" >&2 || true
 }
 
-# The tools checkpatch.pl needs, from the kernel source package.
+# The tools checkpatch.pl needs, from a kernel source tarball, in DEST.
 checkpatch_tools() {
-	local dest=$1 tarball
+	local dest=$1 tarball=$2 top
 	[ -f "$dest/checkpatch.pl" ] && [ -f "$dest/spelling.txt" ] &&
-		[ -f "$dest/const_structs.checkpatch" ] && return 0
-	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-	[ -n "$tarball" ] || die "checkpatch.pl: no /usr/src/linux-source-*.tar.xz (package linux-source)"
+		[ -f "$dest/const_structs.checkpatch" ] &&
+		[ "$dest/.from" -nt "$tarball" ] && [ "$(cat "$dest/.from")" = "$tarball" ] &&
+		return 0
+	rm -rf "$dest"
 	mkdir -p "$dest"
-	local top
 	top=$(basename "$tarball" .tar.xz)
 	tar -xJf "$tarball" -C "$dest" --strip-components=2 \
 		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
 		"$top/scripts/const_structs.checkpatch" ||
 		die "cannot extract checkpatch.pl from $tarball"
+	echo "$tarball" >"$dest/.from"
+}
+
+# "SERIES TARBALL COMMON" of the kernel sources checkpatch comes from: the
+# oldest and the newest kernel whose linux-source is installed (older
+# checkpatch knows what older kernels lack; newer, what they deprecate).
+# Without kernels.sh, the host's newest linux-source.
+checkpatch_sources() {
+	local kver src found=()
+	for kver in "$@"; do
+		src=$(tests/vm/kernels.sh source "$kver" 2>/dev/null) || continue
+		[ -n "$src" ] && found+=("$(echo "$kver" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/') $src")
+	done
+	if [ ${#found[@]} -eq 0 ]; then
+		src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+		[ -n "$src" ] || die "checkpatch.pl: no /usr/src/linux-source-*.tar.xz (package linux-source)"
+		found=("$(basename "$src" .tar.xz | sed 's/^linux-source-//') $src $(ls -d /usr/src/linux-headers-*-common 2>/dev/null | sort -V | tail -n1)")
+	fi
+	printf '%s\n' "${found[@]}" | sort -V -k1,1 | awk 'NR == 1 { print } { last = $0 } END { if (NR > 1) print last }'
 }
 
 do_check() {
@@ -91,15 +132,18 @@ do_check() {
 
 	# checkpatch --strict; --root lends it the kernel's include/ so that
 	# the USB descriptor field names are known, not flagged as CamelCase.
-	local log=$b/kernel/checks/checkpatch.log status=0
-	checkpatch_tools "$b/checkpatch"
-	root=$(ls -d /usr/src/linux-headers-*-common 2>/dev/null | sort -V | tail -n1)
-	(cd "$b/checkpatch" && perl ./checkpatch.pl --strict --no-tree \
-		${root:+--root="$root"} --no-summary --terse -f \
-		"$top"/kernel/*.c "$top"/kernel/*.h) >"$log" 2>&1 || status=1
-	[ -s "$log" ] && status=1
-	[ "$status" = 0 ] || cat "$log"
-	record "checkpatch --strict" "$log" "$status"
+	local log status series tarball
+	while read -r series tarball root; do
+		log=$b/kernel/checks/checkpatch-$series.log
+		status=0
+		checkpatch_tools "$b/checkpatch/$series" "$tarball"
+		(cd "$b/checkpatch/$series" && perl ./checkpatch.pl --strict --no-tree \
+			${root:+--root="$root"} --no-summary --terse -f \
+			"$top"/kernel/*.c "$top"/kernel/*.h) >"$log" 2>&1 || status=1
+		[ -s "$log" ] && status=1
+		[ "$status" = 0 ] || cat "$log"
+		record "checkpatch --strict ($series)" "$log" "$status"
+	done < <(checkpatch_sources "$@")
 
 	[ $# -gt 0 ] || { echo "kernel: no kernel to build for" >&2; failed=$((failed + 1)); }
 	for kver in "$@"; do

@@ -42,6 +42,7 @@
 
 #include "driver.h"
 #include "card.h"
+#include "compat.h"
 #include "controls.h"
 #include "meters.h"
 #include "notify.h"
@@ -286,7 +287,7 @@ static int pamp_probe(struct usb_interface *intf,
 	if (ret)
 		return ret;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = kzalloc_obj(*d, GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
 	d->udev = interface_to_usbdev(intf);

@@ -21,6 +21,8 @@ packages=(
 	# preamp-gtk, its desktop files, and its UI test (Xvfb, AT-SPI)
 	libgtk-4-dev libadwaita-1-dev desktop-file-utils appstream
 	xvfb x11-utils imagemagick python3-pyatspi gir1.2-atspi-2.0 at-spi2-core
+	# the Debian packages (debian/), built and checked on this release
+	dpkg-dev debhelper dh-dkms lintian
 )
 
 missing=()

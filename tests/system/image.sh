@@ -1,19 +1,26 @@
 #!/bin/bash
-# The Debian 12 system image of the full-system tests, built with debootstrap
-# and cached outside the repository.
+# The Debian system images of the full-system tests (Debian 13 "trixie",
+# the stable release, and Debian 12 "bookworm"), built with debootstrap and
+# cached outside the repository.
 #
-#   image.sh build      build the image unless the cached one is current;
-#                       prints its directory
-#   image.sh path       the current image's directory (fails if not built)
-#   image.sh info       what is in it: kernel, sizes, package versions
-#   image.sh clean      remove the images (the package cache stays)
+#   image.sh [--suite SUITE] build   build the image unless the cached one is
+#                                    current; prints its directory
+#   image.sh [--suite SUITE] path    the current image's directory (fails if
+#                                    not built)
+#   image.sh [--suite SUITE] info    what is in it: kernel, sizes, versions
+#   image.sh [--suite SUITE] clean   remove the images (the package cache
+#                                    stays)
 #
+# SUITE is trixie (the default) or bookworm. trixie's image runs trixie's
+# own kernel; bookworm's, bookworm-backports' 6.12 that the VM tests use.
 # The image is rebuilt when its inputs change: packages.list, this script,
-# guest/image/* (what goes into its initramfs) and the 6.12 kernel version
-# that tests/vm/kernels.sh resolves. The downloaded .debs and apt lists are
-# kept, so a rebuild downloads only what changed.
+# guest/image/* (what goes into its initramfs) and the kernel version
+# (tests/vm/kernels.sh resolve 6.12, or kernels.sh stable). The downloaded
+# .debs and apt lists are kept, so a rebuild downloads only what changed.
+# Everything comes from the archive the machine's apt uses
+# (tests/debian/archive.sh), checked against the archive keyring.
 #
-# Cache layout under ${PREAMP_CACHE:-/var/cache/preamp}/system:
+# Cache layout under ${PREAMP_CACHE:-/var/cache/preamp}/system/SUITE:
 #   debs/            every .deb debootstrap and apt downloaded
 #   apt-lists/       apt's lists for the image's sources
 #   image-<key>/     root.qcow2 (backing file of every run's overlay),
@@ -24,13 +31,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 CACHE=${PREAMP_CACHE:-/var/cache/preamp}
-SYS=$CACHE/system
-DEBS=$SYS/debs
-LISTS=$SYS/apt-lists
-MIRROR=http://deb.debian.org/debian
-SECURITY=http://deb.debian.org/debian-security
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-SUITE=bookworm
+ARCHIVE=$TOP/tests/debian/archive.sh
+SUITE=trixie
 # Virtual size of the root disk; the overlays grow into it.
 DISK_SIZE=4G
 # Fixed, so that the first boot of every overlay is not a first boot.
@@ -40,24 +42,48 @@ msg() { printf 'system-image: %s\n' "$*" >&2; }
 die() { printf 'system-image: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	sed -n '2,10s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
+# The image's kernel: trixie's own, or the 6.12 of the VM tests.
 kver() {
 	local k
-	if ! k=$("$TOP/tests/vm/kernels.sh" resolve 6.12 2>/dev/null); then
-		msg "no 6.12 kernel cached yet: fetching the VM kernels"
-		"$TOP/tests/vm/kernels.sh" fetch >&2
-		k=$("$TOP/tests/vm/kernels.sh" resolve 6.12)
-	fi
+	case "$SUITE" in
+	bookworm)
+		if ! k=$("$TOP/tests/vm/kernels.sh" resolve 6.12 2>/dev/null); then
+			msg "no 6.12 kernel cached yet: fetching the VM kernels"
+			"$TOP/tests/vm/kernels.sh" fetch >&2
+			k=$("$TOP/tests/vm/kernels.sh" resolve 6.12)
+		fi ;;
+	*)
+		k=$("$TOP/tests/vm/kernels.sh" stable) ||
+			die "cannot resolve $SUITE's kernel" ;;
+	esac
 	echo "$k"
 }
 
-# packages.list with the kernel version filled in.
+# packages.list's lines for this suite, "STAGE NAME", with the kernel
+# version filled in.
 package_list() {
 	sed -e 's/#.*//' -e "s/@KVER@/$1/g" "$HERE/packages.list" |
-		awk 'NF == 2 { print } NF != 2 && NF { print "bad line: " $0 > "/dev/stderr"; exit 1 }'
+		awk -v suite="$SUITE" '
+		NF == 2 { print; next }
+		NF > 2 { for (i = 3; i <= NF; i++) if ($i == suite) { print $1, $2; break }; next }
+		NF { print "bad line: " $0 > "/dev/stderr"; exit 1 }'
+}
+
+# The image's own apt sources: the release, its updates and security
+# updates, and (bookworm) the backports its kernel comes from.
+image_sources() {
+	local main security key
+	main=$("$ARCHIVE" main)
+	security=$("$ARCHIVE" security)
+	key=$("$ARCHIVE" keyring)
+	echo "deb [signed-by=$key] $main $SUITE main"
+	echo "deb [signed-by=$key] $main $SUITE-updates main"
+	echo "deb [signed-by=$key] $security $SUITE-security main"
+	[ "$SUITE" != bookworm ] || echo "deb [signed-by=$key] $main $SUITE-backports main"
 }
 
 image_key() {
@@ -115,13 +141,7 @@ step_done() {
 }
 
 configure_system() {
-	local kver=$1
-	cat >"$ROOT/etc/apt/sources.list" <<-EOF
-	deb [signed-by=$KEYRING] $MIRROR $SUITE main
-	deb [signed-by=$KEYRING] $MIRROR $SUITE-updates main
-	deb [signed-by=$KEYRING] $SECURITY $SUITE-security main
-	deb [signed-by=$KEYRING] $MIRROR $SUITE-backports main
-	EOF
+	image_sources >"$ROOT/etc/apt/sources.list"
 	echo preamp-test >"$ROOT/etc/hostname"
 	printf '127.0.0.1\tlocalhost\n127.0.1.1\tpreamp-test\n' >"$ROOT/etc/hosts"
 	echo "$MACHINE_ID" >"$ROOT/etc/machine-id"
@@ -166,7 +186,16 @@ apt_install() {
 }
 
 do_build() {
-	local kver key dir base apt_pkgs stage pkg t0=$SECONDS work
+	local kver key dir base apt_pkgs stage pkg t0=$SECONDS work main proxy
+	kver=$(kver)
+	key=$(image_key "$kver")
+	dir=$SYS/image-$key
+	# Found without waiting for the lock that running tests hold.
+	if [ -f "$dir/.complete" ]; then
+		[ "$(cat "$SYS/current" 2>/dev/null)" = "$key" ] || echo "$key" >"$SYS/current"
+		echo "$dir"
+		return 0
+	fi
 	[ "$(id -u)" -eq 0 ] || die "building the image needs root (debootstrap, chroot)"
 	local need
 	for need in debootstrap mkfs.ext4 qemu-img chroot flock; do
@@ -174,9 +203,6 @@ do_build() {
 			die "$need not found (packages: debootstrap e2fsprogs qemu-utils coreutils util-linux)"
 	done
 	mkdir -p "$SYS" "$DEBS/partial" "$LISTS/partial"
-	kver=$(kver)
-	key=$(image_key "$kver")
-	dir=$SYS/image-$key
 
 	exec 8>"$SYS/.lock"
 	flock -x 8
@@ -196,7 +222,7 @@ do_build() {
 		esac
 	done < <(package_list "$kver")
 
-	msg "building the Debian 12 image $key (kernel $kver) in $SYS"
+	msg "building the $SUITE image $key (kernel $kver) in $SYS"
 	work=$(mktemp -d "$SYS/.build.XXXXXX")
 	ROOT=$work/root
 	LOG=$work/build.log
@@ -204,10 +230,13 @@ do_build() {
 	trap 'chroot_umount_all; rm -rf "$work"' EXIT
 	trap 'exit 130' INT TERM
 
-	step "debootstrap $SUITE (${#base[@]} packages and their dependencies; log: $LOG)"
-	if ! debootstrap --variant=minbase --components=main \
+	main=$("$ARCHIVE" main)
+	proxy=$("$ARCHIVE" proxy)
+	step "debootstrap $SUITE from $main (${#base[@]} packages and their dependencies; log: $LOG)"
+	if ! env ${proxy:+http_proxy="$proxy"} debootstrap --variant=minbase --components=main \
+		--keyring="$("$ARCHIVE" keyring)" \
 		--include="$(IFS=,; echo "${base[*]}")" --cache-dir="$DEBS" \
-		"$SUITE" "$ROOT" "$MIRROR" >>"$LOG" 2>&1; then
+		"$SUITE" "$ROOT" "$main" >>"$LOG" 2>&1; then
 		tail -n 30 "$LOG" >&2
 		die "debootstrap failed (log above)"
 	fi
@@ -217,7 +246,7 @@ do_build() {
 	configure_system "$kver"
 	step_done
 
-	step "apt-get install ${#apt_pkgs[@]} packages (kernel $kver, polkitd, dkms, gcc-12, ...)"
+	step "apt-get install ${#apt_pkgs[@]} packages (kernel $kver, polkitd, dkms, ...)"
 	chroot_mount proc proc /proc
 	chroot_mount sysfs sysfs /sys
 	chroot_mount bind /dev /dev
@@ -296,6 +325,20 @@ do_clean() {
 	rm -rf "$SYS"/image-* "$SYS"/.build.* "$SYS/current"
 	msg "removed the images; the package cache $DEBS stays"
 }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--suite) [ $# -ge 2 ] || usage; SUITE=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+case "$SUITE" in
+bookworm|trixie) ;;
+*) die "unknown suite '$SUITE' (bookworm or trixie)" ;;
+esac
+SYS=$CACHE/system/$SUITE
+DEBS=$SYS/debs
+LISTS=$SYS/apt-lists
 
 case "${1:-}" in
 build) do_build ;;

@@ -1,49 +1,64 @@
 #!/bin/bash
-# Runs one full-system scenario: boots the Debian 12 image (image.sh) with
-# systemd under QEMU, with the project installed the way `make install`
-# installs it, and runs tests/system/scenarios/SCENARIO.sh in it.
+# Runs one full-system scenario: boots a Debian image (image.sh: Debian 13
+# "trixie" by default, or Debian 12 "bookworm") with systemd under QEMU,
+# with the project installed in it, and runs tests/system/scenarios/
+# SCENARIO.sh in it.
 #
-#   run.sh [--timeout S] [--root DIR | --no-root] [--max-boots N] SCENARIO [ARGS...]
-#   run.sh [--root DIR | --no-root] --shell [--overlay FILE]
+#   run.sh [--suite SUITE] [--timeout S] [--debs DIR | --root DIR | --no-root]
+#          [--max-boots N] SCENARIO [ARGS...]
+#   run.sh [--suite SUITE] [--debs DIR | --root DIR | --no-root] --shell
+#          [--overlay FILE]
 #
-# Every run boots a fresh copy-on-write overlay of the cached image, so it
-# starts from the same pristine system. DIR (default build/system/root, which
-# `make system-root` fills with `make install DESTDIR=...`) is copied into the
-# root before systemd starts, at the first boot only, as a package would
-# have installed it; --no-root boots the system without it. A scenario that
-# calls reboot_and_continue boots the same overlay again (at most N boots in
-# all, default 4).
+# Every run boots a fresh copy-on-write overlay, so it starts from the same
+# pristine system. How the project gets in:
 #
-# The console is shown and saved in build/system/SCENARIO.log, the whole
-# kernel log in .kmsg, the journal of every boot in .journal; the overlay
-# stays in build/system/SCENARIO.qcow2 until the next run. The run fails on
-# any `not ok` line, on kernel trouble (Oops, BUG:, WARNING:, Call Trace,
-# ...) in the console or the kernel log, and when the scenario never reaches
-# its end marker within S seconds (default 1200, all boots together). The
-# closing line `N passed, N failed` is also written to
-# build/results/system-SCENARIO.txt (or $PREAMP_SYSTEM_RESULTS/...).
+#   --debs DIR   from the Debian packages in DIR (tests/debian/debs.sh),
+#                the way a user installs them: the scenario `install` runs
+#                `apt install ./*.deb` in a fresh system and powers it off;
+#                its disk becomes the "installed" layer (cached in
+#                build/system, keyed by the image, the packages and the
+#                install scenario) under the overlays of the other
+#                scenarios, which it is made for first when it is missing
+#   --root DIR   a `make install DESTDIR=DIR` tree (default
+#                build/system/root, which `make system-root` fills), copied
+#                into the root before systemd starts, at the first boot
+#                only, as a package would have installed it
+#   --no-root    nothing
+#
+# A scenario that calls reboot_and_continue boots the same overlay again
+# (at most N boots in all, default 4).
+#
+# The console is shown and saved in build/system/SCENARIO-SUITE.log, the
+# whole kernel log in .kmsg, the journal of every boot in .journal; the
+# overlay stays in build/system/SCENARIO-SUITE.qcow2 until the next run.
+# The run fails on any `not ok` line, on kernel trouble (Oops, BUG:,
+# WARNING:, Call Trace, ...) in the console or the kernel log, and when the
+# scenario never reaches its end marker within S seconds (default 1200, all
+# boots together). The closing line `N passed, N failed` is also written to
+# build/results/system-SCENARIO-SUITE.txt (or $PREAMP_SYSTEM_RESULTS/...).
 #
 # --shell boots the same system with root logged in on the console and no
 # scenario (no timeout; Ctrl-A X quits QEMU); --overlay boots an existing
-# overlay instead of a fresh one, e.g. a failed run's build/system/NAME.qcow2.
+# overlay instead of a fresh one, e.g. a failed run's
+# build/system/NAME-SUITE.qcow2.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 B=${PREAMP_BUILD:-$TOP/build}
-CACHE=${PREAMP_CACHE:-/var/cache/preamp}
-SYS=$CACHE/system
 GDIR=usr/local/lib/preamp-system
 
 msg() { printf 'system: %s\n' "$*" >&2; }
 die() { printf 'system: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	sed -n '2,31s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,43s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
 timeout_s=1200
+suite=trixie
+debs=
 root=$B/system/root
 root_given=no
 max_boots=4
@@ -52,6 +67,8 @@ overlay_given=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout)   [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
+	--suite)     [ $# -ge 2 ] || usage; suite=$2; shift 2 ;;
+	--debs)      [ $# -ge 2 ] || usage; debs=$2; shift 2 ;;
 	--root)      [ $# -ge 2 ] || usage; root=$2; root_given=yes; shift 2 ;;
 	--no-root)   root=; shift ;;
 	--max-boots) [ $# -ge 2 ] || usage; max_boots=$2; shift 2 ;;
@@ -76,6 +93,12 @@ else
 	shift
 	[ -f "$HERE/scenarios/$name.sh" ] || die "no scenario $HERE/scenarios/$name.sh"
 fi
+if [ -n "$debs" ]; then
+	[ "$root_given" = no ] || die "--debs and --root exclude each other"
+	compgen -G "$debs/*.deb" >/dev/null || die "--debs $debs: no .deb there"
+	debs=$(cd "$debs" && pwd)
+	root=
+fi
 if [ -n "$root" ] && [ ! -d "$root" ]; then
 	[ "$root_given" = no ] || die "--root $root: no such directory"
 	msg "no installed tree in ${root#"$TOP"/} (make system-root makes it): booting without it"
@@ -90,20 +113,51 @@ done
 results=${PREAMP_SYSTEM_RESULTS:-$B/results}
 out=$B/system
 mkdir -p "$out" "$results"
-result=$results/system-$name.txt
-log=$out/$name.log
-kmsg=$out/$name.kmsg
-journal=$out/$name.journal
-overlay=${overlay_given:-$out/$name.qcow2}
+result=$results/system-$name-$suite.txt
+log=$out/$name-$suite.log
+kmsg=$out/$name-$suite.kmsg
+journal=$out/$name-$suite.journal
+overlay=${overlay_given:-$out/$name-$suite.qcow2}
 # Until the scan below has written the real result, a run that stops early
 # counts as a failure.
 [ "$shell" = yes ] || echo "0 passed, 1 failed" >"$result"
 
-image=$("$HERE/image.sh" build)
+image=$("$HERE/image.sh" --suite "$suite" build)
+SYS=$(dirname "$image")
+
+# The installed layer: the disk of a passed `install` run with these
+# packages on this image.
+backing=$image/root.qcow2
+layer=
+if [ -n "$debs" ]; then
+	layer=$out/layer-$suite-$({
+		echo "$image"
+		sha256sum "$debs"/*.deb | cut -d' ' -f1
+		cat "$HERE/scenarios/install.sh" "$HERE/guest/lib.sh" "$HERE/guest/start"
+	} | sha256sum | cut -c1-16).qcow2
+	if [ "$name" != install ]; then
+		# One run makes it; the others wait for it.
+		exec 6>"$out/layer-$suite.lock"
+		flock -x 6
+		if [ ! -f "$layer" ]; then
+			msg "no $suite system with these packages installed yet: running the scenario install first"
+			# apt install builds the driver under emulation: at least
+			# system.mk's SYSTEM_TIMEOUT_install.
+			"$0" --suite "$suite" --debs "$debs" \
+				--timeout "$((timeout_s > 2400 ? timeout_s : 2400))" install ||
+				die "installing the packages failed (build/system/install-$suite.log): $name did not run"
+			[ -f "$layer" ] || die "the install run left no layer $layer"
+		fi
+		flock -u 6
+		backing=$layer
+	fi
+fi
+
 # Runs share the image; a build replaces it only while no run holds this.
 exec 8>"$SYS/.lock"
 flock -s 8
 [ -f "$image/.complete" ] || die "the image $image went away; run again"
+[ -f "$backing" ] || die "$backing went away; run again"
 kver=$(cat "$image/kver")
 
 # ------------------------------------------------------- the test disk --
@@ -141,6 +195,16 @@ fi
 if [ -n "$root" ] && [ -f "$root.flags" ]; then
 	cp "$root.flags" "$g/install-flags"
 fi
+if [ -n "$debs" ]; then
+	echo packages >"$g/install-mode"
+	mkdir -p "$g/debs"
+	cp "$debs"/*.deb "$g/debs/"
+elif [ -n "$root" ]; then
+	echo tree >"$g/install-mode"
+else
+	echo none >"$g/install-mode"
+fi
+echo "$suite" >"$g/suite"
 install -m 0644 "$HERE/guest/lib.sh" "$g/lib.sh"
 install -m 0644 "$TOP/tests/vm/guest/lib.sh" "$g/vm-lib.sh"
 install -m 0755 "$HERE/guest/start" "$g/start"
@@ -191,7 +255,7 @@ rm -rf "$stage"
 
 if [ -z "$overlay_given" ]; then
 	rm -f "$overlay"
-	qemu-img create -q -f qcow2 -F qcow2 -b "$image/root.qcow2" "$overlay"
+	qemu-img create -q -f qcow2 -F qcow2 -b "$backing" "$overlay"
 else
 	[ -f "$overlay" ] || die "--overlay $overlay: no such file"
 fi
@@ -216,7 +280,7 @@ qemu=(qemu-system-x86_64 -accel tcg,thread=single -m 1536 -smp 2 -nographic -no-
 : >"$journal"
 
 if [ "$shell" = yes ]; then
-	msg "booting $kver with root on the console (Ctrl-A X quits); overlay ${overlay#"$TOP"/}"
+	msg "booting $suite ($kver) with root on the console (Ctrl-A X quits); overlay ${overlay#"$TOP"/}"
 	exec "${qemu[@]}"
 fi
 
@@ -234,7 +298,7 @@ console() {
 }
 
 : >"$log"
-msg "booting $kver for scenario $name (timeout ${timeout_s} s for all boots)"
+msg "booting $suite ($kver$([ "$backing" = "$image/root.qcow2" ] || echo ", packages installed")) for scenario $name (timeout ${timeout_s} s for all boots)"
 start=$SECONDS
 deadline=$((SECONDS + timeout_s))
 boot=0
@@ -248,9 +312,11 @@ while :; do
 	t0=$(( ${EPOCHREALTIME/./} / 1000 ))
 	rc=0
 	# --foreground keeps QEMU in this process group, so Ctrl-C stops it
-	# too. The firmware's terminal resets and escape sequences are dropped.
+	# too. The firmware's terminal resets and escape sequences are dropped,
+	# and the soft reset and palette reset (OSC 104) of trixie's systemd.
 	timeout --foreground -k 10 "$left" "${qemu[@]}" </dev/null 2>&1 |
-		sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
+		sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?!]*[A-Za-z]//g' -e 's/\x1bc//g' \
+			-e 's/\x1b\][^\x07\x1b]*\(\x07\|\x1b\\\)//g' |
 		console "$t0" || rc=${PIPESTATUS[0]}
 	t1=$(( ${EPOCHREALTIME/./} / 1000 ))
 	if [ -f "$out/$name.started" ]; then
@@ -312,7 +378,7 @@ fi
 
 failed=$((failed_lines + ${#problems[@]}))
 echo
-msg "$name on $kver: ${elapsed} s in all, $boot boot(s)"
+msg "$name on $suite ($kver): ${elapsed} s in all, $boot boot(s)"
 for t in "${timings[@]}"; do
 	msg "  $t"
 done
@@ -322,6 +388,12 @@ for p in "${problems[@]}"; do
 	printf 'system: FAIL: %s\n' "$p"
 done
 rm -f "$disk"
+# A passed install run's disk is the installed layer of the other runs.
+if [ "$name" = install ] && [ -n "$layer" ] && [ "$failed" -eq 0 ] && [ -z "$overlay_given" ]; then
+	rm -f "$out"/layer-"$suite"-*.qcow2
+	mv "$overlay" "$layer"
+	msg "the installed system is the layer ${layer#"$TOP"/} now"
+fi
 summary="$passed passed, $failed failed"
 echo "$summary" >"$result"
 echo "$summary"

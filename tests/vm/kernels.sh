@@ -1,64 +1,127 @@
 #!/bin/bash
-# Debian kernels for the VM tests: the 6.1 LTS of bookworm and the 6.12 of
-# bookworm-backports, cached outside the repository.
+# Debian kernels for the VM tests, cached outside the repository: the 6.1
+# LTS of bookworm, the 6.12 of bookworm-backports, and the newest kernel
+# Debian ships for its stable release (trixie or trixie-backports; 7.3 at
+# the time of writing), each resolved when fetched.
 #
-#   kernels.sh fetch [--refresh] obtain both (image + modules in the cache,
-#                                headers installed); a second run downloads
-#                                nothing; --refresh updates the apt lists
-#                                first, to pick up a newer kernel ABI
+#   kernels.sh fetch [--refresh] obtain them (image + modules in the cache,
+#                                headers where the module is built); a
+#                                second run downloads nothing; --refresh
+#                                updates the apt lists first, to pick up a
+#                                newer kernel
 #   kernels.sh list              the cached kernel versions, 6.1 first
-#   kernels.sh resolve SERIES    6.1, 6.12 or a full version -> full version
-#   kernels.sh kdir KVER         the headers' build directory for KVER
+#   kernels.sh resolve SERIES    6.1, 6.12, 7.3, newest or a full version
+#                                -> full version
+#   kernels.sh kdir KVER         the headers' build directory for KVER, as
+#                                its build environment sees it
+#   kernels.sh env KVER          where KVER's module is built: "host", or
+#                                the suite of its build environment
+#   kernels.sh source KVER       "TARBALL COMMON" of KVER's series: the
+#                                linux-source tarball (checkpatch) and the
+#                                headers' common tree, host paths; nothing
+#                                when that source is not installed
+#   kernels.sh stable            the kernel of the stable release itself
+#                                (trixie and its security updates, not
+#                                backports), from the same apt lists: the
+#                                Debian 13 system image's kernel
+#
+# 6.1 and 6.12 are built with bookworm's gcc-12 on the host, their headers
+# installed on it. The newest kernel is built with the compiler it was built
+# with (trixie's gcc-14) in a cached trixie chroot (tests/debian/buildenv.sh),
+# with its headers, its linux-source (checkpatch) and a sparse that knows
+# its headers installed there; nothing of trixie is installed on the host.
+# Downloads come from the archive the machine's apt uses
+# (tests/debian/archive.sh) and are checked against the archive keyring.
 #
 # Cache layout under ${PREAMP_CACHE:-/var/cache/preamp}:
-#   kernels/<kver>/vmlinuz, config, System.map, lib/modules/<kver>/
+#   kernels/<kver>/vmlinuz, config, System.map, lib/modules/<kver>/,
+#                  buildenv (the suite of its build environment, if any)
 #   kernels/current              the versions the last fetch resolved
+#   kernels/newest               the newest kernel's version
 #   apt/                         a private apt configuration (sources list,
 #                                lists, archives) for bookworm-backports; the
 #                                system's /etc/apt is never changed
+#   apt-newest/                  the same for trixie and trixie-backports
+#                                (and sid's sources, for sparse)
+#   buildenv/trixie/             the trixie build environment
 set -euo pipefail
 
+HERE=$(cd "$(dirname "$0")" && pwd)
+DEBIAN_TOOLS=$(cd "$HERE/../debian" && pwd)
 CACHE=${PREAMP_CACHE:-/var/cache/preamp}
 KCACHE=$CACHE/kernels
 APTDIR=$CACHE/apt
-MIRROR=http://deb.debian.org/debian
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+NEWDIR=$CACHE/apt-newest
+# The stable release whose newest kernel is tested, and whose compiler
+# builds its module. sid is not searched: its kernels want sid's compiler.
+NEWEST_SUITE=trixie
+# Where a sparse new enough for the newest kernel's headers comes from.
+SPARSE_SUITE=sid
 
 msg() { printf 'kernels: %s\n' "$*" >&2; }
 die() { printf 'kernels: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	sed -n '2,11s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,29s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
-# apt options that make apt-get/apt-cache use only the private configuration
+archive() { "$DEBIAN_TOOLS/archive.sh" "$1"; }
+buildenv() { "$DEBIAN_TOOLS/buildenv.sh" "$@"; }
+
+# apt options that make apt-get/apt-cache use only a private configuration
 # for sources, lists and downloaded archives. The dpkg database stays the
 # system's, so packages installed this way are ordinary installed packages.
-APT_PRIVATE=(
-	-o "Dir::Etc::SourceList=$APTDIR/sources.list"
-	-o "Dir::Etc::SourceParts=$APTDIR/sources.list.d"
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::Cache=$APTDIR/cache"
-	-o "Dir::Cache::Archives=$APTDIR/archives"
-)
+apt_private_opts() {
+	printf '%s\n' -o "Dir::Etc::SourceList=$1/sources.list" \
+		-o "Dir::Etc::SourceParts=$1/sources.list.d" \
+		-o "Dir::State::Lists=$1/lists" -o "Dir::Cache=$1/cache" \
+		-o "Dir::Cache::Archives=$1/archives"
+}
+mapfile -t APT_PRIVATE < <(apt_private_opts "$APTDIR")
+mapfile -t APT_NEWEST < <(apt_private_opts "$NEWDIR")
 
+# private_apt_setup DIR: DIR's sources.list from stdin, its directories.
 private_apt_setup() {
-	mkdir -p "$APTDIR/sources.list.d" "$APTDIR/lists/partial" \
-		"$APTDIR/cache" "$APTDIR/archives/partial"
-	# bookworm's suites so that dependencies resolve against what the
-	# system has installed (security updates included), plus backports.
-	cat >"$APTDIR/sources.list.new" <<-EOF
-	deb [signed-by=$KEYRING] $MIRROR bookworm main
-	deb [signed-by=$KEYRING] $MIRROR bookworm-updates main
-	deb [signed-by=$KEYRING] http://deb.debian.org/debian-security bookworm-security main
-	deb [signed-by=$KEYRING] $MIRROR bookworm-backports main
-	EOF
-	mv "$APTDIR/sources.list.new" "$APTDIR/sources.list"
+	local dir=$1
+	mkdir -p "$dir/sources.list.d" "$dir/lists/partial" \
+		"$dir/cache" "$dir/archives/partial"
+	cat >"$dir/sources.list.new"
+	mv "$dir/sources.list.new" "$dir/sources.list"
 	# apt downloads as the unprivileged _apt user where it can.
 	if id _apt >/dev/null 2>&1; then
-		chown _apt "$APTDIR/lists/partial" "$APTDIR/archives/partial"
+		chown _apt "$dir/lists/partial" "$dir/archives/partial"
 	fi
+}
+
+# bookworm's suites so that dependencies resolve against what the system
+# has installed (security updates included), plus backports.
+bookworm_sources() {
+	local main security key
+	main=$(archive main)
+	security=$(archive security)
+	key=$(archive keyring)
+	cat <<-EOS
+	deb [signed-by=$key] $main bookworm main
+	deb [signed-by=$key] $main bookworm-updates main
+	deb [signed-by=$key] $security bookworm-security main
+	deb [signed-by=$key] $main bookworm-backports main
+	EOS
+}
+
+# The stable release and its backports, where the newest kernel is looked
+# for; sid's sources, for sparse.
+newest_sources() {
+	local main security key
+	main=$(archive main)
+	security=$(archive security)
+	key=$(archive keyring)
+	cat <<-EOS
+	deb [signed-by=$key] $main $NEWEST_SUITE main
+	deb [signed-by=$key] $security $NEWEST_SUITE-security main
+	deb [signed-by=$key] $main $NEWEST_SUITE-backports main
+	deb-src [signed-by=$key] $main $SPARSE_SUITE main
+	EOS
 }
 
 # Run an apt command, waiting while another apt or dpkg holds a lock.
@@ -87,10 +150,13 @@ apt_retry() {
 }
 
 # The kernel version a linux-image-amd64 metapackage points at, from the
-# apt lists as they are (no download). Extra arguments select the private
-# configuration and a target release.
+# apt lists as they are (no download). Extra arguments select a private
+# configuration and a target release, or a version (=VERSION) of the
+# metapackage.
 resolve_meta() {
-	apt-cache "$@" depends linux-image-amd64 2>/dev/null |
+	local ver=
+	case "${1:-}" in =*) ver=$1; shift ;; esac
+	apt-cache "$@" depends "linux-image-amd64$ver" 2>/dev/null |
 		sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' |
 		sort -V | tail -n1
 }
@@ -100,6 +166,26 @@ resolve_612() {
 	[ -s "$APTDIR/sources.list" ] || return 0
 	resolve_meta "${APT_PRIVATE[@]}" -t bookworm-backports |
 		grep '^6\.12\.' || true
+}
+# The highest linux-image-amd64 of the stable release and its backports.
+resolve_newest() {
+	[ -s "$NEWDIR/sources.list" ] || return 0
+	local v best=
+	for v in $(apt-cache "${APT_NEWEST[@]}" madison linux-image-amd64 2>/dev/null |
+		awk -F'|' '$3 ~ /Packages/ { gsub(/ /, "", $2); print $2 }'); do
+		if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then
+			best=$v
+		fi
+	done
+	[ -n "$best" ] || return 0
+	resolve_meta "=$best" "${APT_NEWEST[@]}"
+}
+
+# The stable release's own kernel: the metapackage's candidate, which
+# backports (priority 100) do not win.
+resolve_stable() {
+	[ -s "$NEWDIR/sources.list" ] || return 0
+	resolve_meta "${APT_NEWEST[@]}"
 }
 
 image_cached() {
@@ -112,47 +198,95 @@ headers_installed() {
 		grep -q '^install ok installed$'
 }
 
-# Download the image package of KVER into a new temporary directory under
+# The build environment's root, if it has been made.
+env_root() {
+	buildenv path "$NEWEST_SUITE" 2>/dev/null || true
+}
+
+env_installed() {	# PKG...: all installed in the build environment
+	local root p
+	root=$(env_root)
+	[ -n "$root" ] || return 1
+	for p in "$@"; do
+		dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}\n' "$p" \
+			2>/dev/null | grep -q '^install ok installed$' || return 1
+	done
+}
+
+# linux-image-KVER and the packages of the same kernel it depends on: 7.x
+# splits the kernel into linux-binary- (vmlinuz), linux-modules- and
+# linux-base- (config, System.map, modules.builtin); 6.x has all in one.
+# Extra arguments are apt options (a private configuration).
+image_packages() {
+	local kver=$1; shift
+	echo "linux-image-$kver"
+	apt-cache "$@" depends "linux-image-$kver" 2>/dev/null |
+		awk -v k="-$kver" '$1 == "Depends:" && $2 ~ /^linux-/ &&
+			substr($2, length($2) - length(k) + 1) == k { print $2 }' |
+		sort -u
+}
+
+# Download the image packages of KVER into a new temporary directory under
 # the cache, whose name is printed. Extra arguments are apt options (the
 # private configuration). Fails only when apt does.
 download_image() {
 	local kver=$1; shift
-	local tmp
+	local tmp pkgs
 	tmp=$(mktemp -d "$KCACHE/.fetch.XXXXXX")
 	# apt downloads as the unprivileged _apt user where it can.
 	if id _apt >/dev/null 2>&1; then
 		chmod 755 "$tmp"
 		chown _apt "$tmp"
 	fi
-	msg "downloading linux-image-$kver"
+	mapfile -t pkgs < <(image_packages "$kver" "$@")
+	msg "downloading ${pkgs[*]}"
 	# linux-image-<kver> is the signed image; the kernel is the same as
 	# the -unsigned one's.
-	if ! (cd "$tmp" && apt_retry apt-get "$@" download "linux-image-$kver" >&2); then
+	if ! (cd "$tmp" && apt_retry apt-get "$@" download "${pkgs[@]}" >&2); then
 		rm -rf "$tmp"
 		return 1
 	fi
 	echo "$tmp"
 }
 
-# Unpack vmlinuz and the modules of the downloaded package into the cache.
+# first_file PATH...: the first of PATHs that is a file.
+first_file() {
+	local f
+	for f in "$@"; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+# Unpack vmlinuz and the modules of the downloaded packages into the cache,
+# laid out the same for every kernel: vmlinuz, config, System.map and
+# lib/modules/KVER. 6.x has /boot/vmlinuz-KVER and /lib/modules; 7.x has
+# everything under /usr/lib/modules/KVER.
 unpack_image() {
 	local kver=$1 tmp=$2
-	local dest=$KCACHE/$kver deb
-	deb=$(ls "$tmp"/*.deb)
-	msg "unpacking $(basename "$deb")"
-	dpkg-deb -x "$deb" "$tmp/root"
-	[ -f "$tmp/root/boot/vmlinuz-$kver" ] || die "no boot/vmlinuz-$kver in $deb"
-	[ -d "$tmp/root/lib/modules/$kver" ] || die "no lib/modules/$kver in $deb"
+	local dest=$KCACHE/$kver deb r mods f
+	for deb in "$tmp"/*.deb; do
+		msg "unpacking $(basename "$deb")"
+		dpkg-deb -x "$deb" "$tmp/root"
+	done
+	r=$tmp/root
+	mods=
+	for f in "$r/usr/lib/modules/$kver" "$r/lib/modules/$kver"; do
+		[ -d "$f/kernel" ] && { mods=$f; break; }
+	done
+	[ -n "$mods" ] || die "no lib/modules/$kver/kernel in $(cd "$tmp" && echo *.deb)"
+	f=$(first_file "$r/boot/vmlinuz-$kver" "$mods/vmlinuz") ||
+		die "no vmlinuz in $(cd "$tmp" && echo *.deb)"
 	rm -rf "$dest"
 	mkdir -p "$dest/lib/modules"
-	mv "$tmp/root/boot/vmlinuz-$kver" "$dest/vmlinuz"
-	if [ -f "$tmp/root/boot/config-$kver" ]; then
-		mv "$tmp/root/boot/config-$kver" "$dest/config"
+	mv "$f" "$dest/vmlinuz"
+	if f=$(first_file "$r/boot/config-$kver" "$mods/config"); then
+		mv "$f" "$dest/config"
 	fi
-	if [ -f "$tmp/root/boot/System.map-$kver" ]; then
-		mv "$tmp/root/boot/System.map-$kver" "$dest/System.map"
+	if f=$(first_file "$r/boot/System.map-$kver" "$mods/System.map"); then
+		mv "$f" "$dest/System.map"
 	fi
-	mv "$tmp/root/lib/modules/$kver" "$dest/lib/modules/$kver"
+	mv "$mods" "$dest/lib/modules/$kver"
 	rm -rf "$tmp"
 	# The package's postinst would run depmod; nothing installs it, so
 	# run it here.
@@ -178,9 +312,89 @@ system_update() {
 }
 
 private_update() {
-	private_apt_setup
+	bookworm_sources | private_apt_setup "$APTDIR"
 	msg "apt-get update (private sources with bookworm-backports)"
 	apt_retry apt-get "${APT_PRIVATE[@]}" update -qq
+}
+
+newest_update() {
+	newest_sources | private_apt_setup "$NEWDIR"
+	msg "apt-get update (private sources: $NEWEST_SUITE, $NEWEST_SUITE-backports)"
+	apt_retry apt-get "${APT_NEWEST[@]}" update -qq
+}
+
+series_of() {	# 7.3.4+deb13-amd64 -> 7.3
+	echo "$1" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p'
+}
+
+# The headers' common tree, from their Makefile's include line.
+common_of() {	# ROOT KDIR
+	sed -n 's|^include \(/.*\)/Makefile$|\1|p' "$1$2/Makefile" | head -n1
+}
+
+# A kernel whose module is built in the build environment: its headers,
+# its linux-source (checkpatch, and kbuild scripts the headers lack) and a
+# sparse that its kbuild accepts.
+env_prepare() {
+	local kver=$1 series root common
+	series=$(series_of "$kver")
+	if ! env_installed "linux-headers-$kver" "linux-source-$series"; then
+		msg "installing linux-headers-$kver and linux-source-$series in the $NEWEST_SUITE build environment"
+		buildenv install "$NEWEST_SUITE" "linux-headers-$kver" "linux-source-$series" ||
+			return 1
+	fi
+	root=$(env_root)
+	common=$(common_of "$root" "/usr/src/linux-headers-$kver")
+	[ -n "$common" ] || die "cannot find the common headers of $kver"
+	# kbuild checks sparse with scripts/checker-valid.sh (7.x) and turns
+	# C=2 off, with one warning line, when the script is missing or says
+	# no. Debian's headers lack the script: take it from the same
+	# kernel's source.
+	if grep -q 'scripts/checker-valid.sh' "$root$common/Makefile" &&
+		[ ! -f "$root$common/scripts/checker-valid.sh" ]; then
+		msg "adding scripts/checker-valid.sh from linux-source-$series to the headers"
+		tar -xJf "$root/usr/src/linux-source-$series.tar.xz" -O \
+			"linux-source-$series/scripts/checker-valid.sh" \
+			>"$root$common/scripts/checker-valid.sh" ||
+			die "no scripts/checker-valid.sh in linux-source-$series"
+		chmod 755 "$root$common/scripts/checker-valid.sh"
+	fi
+	[ -f "$root$common/scripts/checker-valid.sh" ] || return 0
+	sparse_valid "$common" && return 0
+	env_build_sparse
+	sparse_valid "$common" ||
+		die "the sparse built from $SPARSE_SUITE's source does not pass $kver's checker-valid.sh"
+}
+
+sparse_valid() {	# COMMON: kbuild's own test of `sparse` says yes
+	[ "$(buildenv run "$NEWEST_SUITE" -- sh "$1/scripts/checker-valid.sh" sparse 2>/dev/null)" = 1 ]
+}
+
+# The 7.x headers use __typeof_unqual__, which the stable release's sparse
+# (0.6.4) does not know; sid's does. Build sid's source in the environment
+# (sparse needs only gcc and make) into /usr/local/bin, which comes first
+# on the environment's PATH. apt-get source checks the files against the
+# signed Sources index.
+env_build_sparse() {
+	local root src
+	root=$(env_root)
+	src=$NEWDIR/source
+	rm -rf "$src"
+	mkdir -p "$src"
+	id _apt >/dev/null 2>&1 && chown _apt "$src"
+	msg "building sparse from $SPARSE_SUITE's source in the $NEWEST_SUITE build environment"
+	(cd "$src" && apt_retry apt-get "${APT_NEWEST[@]}" source --download-only sparse >&2) ||
+		die "cannot download the source of sparse"
+	rm -rf "$root/usr/local/src/sparse"
+	mkdir -p "$root/usr/local/src"
+	dpkg-source -x "$src"/sparse_*.dsc "$root/usr/local/src/sparse" >/dev/null 2>&1 ||
+		die "cannot unpack $(cd "$src" && echo sparse_*.dsc)"
+	rm -rf "$src"
+	# Debian's patches name sid's compiler; the environment's is gcc.
+	buildenv run "$NEWEST_SUITE" -- sh -c 'cd /usr/local/src/sparse &&
+		make -j"$(nproc)" CC=gcc sparse >build.log 2>&1 &&
+		install -m 0755 sparse /usr/local/bin/sparse' ||
+		die "building sparse failed (log: $root/usr/local/src/sparse/build.log)"
 }
 
 do_fetch() {
@@ -192,10 +406,11 @@ do_fetch() {
 	exec 9>"$CACHE/.kernels.lock"
 	flock 9
 
-	local k61 k612 tmp updated61=no updated612=no
+	local k61 k612 knew tmp updated61=no updated612=no updatednew=no
 	if [ "${1:-}" = --refresh ]; then
 		system_update; updated61=yes
 		private_update; updated612=yes
+		newest_update; updatednew=yes
 	fi
 	# 6.1 through the system's apt.
 	k61=$(resolve_61)
@@ -252,24 +467,73 @@ do_fetch() {
 		rm -f "$APTDIR"/archives/*.deb
 	fi
 
-	printf '%s\n%s\n' "$k61" "$k612" >"$KCACHE/current.new"
+	# The newest through the private configuration of the stable
+	# release; its module is built in the build environment.
+	knew=$(resolve_newest)
+	if [ -z "$knew" ]; then
+		newest_update; updatednew=yes
+		knew=$(resolve_newest)
+		[ -n "$knew" ] || die "$NEWEST_SUITE has no linux-image-amd64"
+	fi
+	msg "newest: $knew"
+	if ! image_cached "$knew"; then
+		if ! tmp=$(download_image "$knew" "${APT_NEWEST[@]}"); then
+			[ "$updatednew" = no ] || die "cannot download linux-image-$knew"
+			newest_update; updatednew=yes
+			knew=$(resolve_newest)
+			tmp=$(download_image "$knew" "${APT_NEWEST[@]}") ||
+				die "cannot download linux-image-$knew"
+		fi
+		unpack_image "$knew" "$tmp"
+	fi
+	echo "$NEWEST_SUITE" >"$KCACHE/$knew/buildenv"
+	if ! env_prepare "$knew"; then
+		die "cannot prepare the $NEWEST_SUITE build environment for $knew"
+	fi
+	prune_env_headers "$knew"
+
+	printf '%s\n%s\n%s\n' "$k61" "$k612" "$knew" >"$KCACHE/current.new"
 	mv "$KCACHE/current.new" "$KCACHE/current"
-	msg "ready: $k61 $k612"
+	echo "$knew" >"$KCACHE/newest"
+	msg "ready: $k61 $k612 $knew"
+}
+
+# The headers of an earlier newest kernel go when a newer one came.
+prune_env_headers() {
+	local keep=$1 root p old=()
+	root=$(env_root)
+	for p in $(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Package} ${Status}\n' \
+		'linux-headers-*' 'linux-kbuild-*' 'linux-source-*' 2>/dev/null |
+		awk '/ installed$/ { print $1 }'); do
+		case "$p" in
+		"linux-headers-$keep"|"linux-headers-${keep%-amd64}-common"|\
+		"linux-kbuild-${keep%-amd64}"|"linux-source-$(series_of "$keep")") ;;
+		*) old+=("$p") ;;
+		esac
+	done
+	[ ${#old[@]} -eq 0 ] && return 0
+	msg "removing ${old[*]} from the build environment"
+	buildenv purge "$NEWEST_SUITE" "${old[@]}" || true
 }
 
 # Cached kernels, 6.1 first: the ones the last fetch resolved, or else
-# whatever complete ones the cache holds.
+# whatever complete ones the cache holds; the newest last. (It has its own
+# file, which a fetch that does not know it leaves alone.)
 do_list() {
 	local k
-	if [ -f "$KCACHE/current" ]; then
-		while read -r k; do
-			[ -n "$k" ] && image_cached "$k" && echo "$k"
-		done <"$KCACHE/current"
-	elif [ -d "$KCACHE" ]; then
-		for k in "$KCACHE"/*/.complete; do
-			[ -f "$k" ] && basename "$(dirname "$k")"
-		done | sort -V
-	fi
+	{
+		if [ -f "$KCACHE/current" ]; then
+			while read -r k; do
+				[ -n "$k" ] && image_cached "$k" && echo "$k"
+			done <"$KCACHE/current"
+		elif [ -d "$KCACHE" ]; then
+			for k in "$KCACHE"/*/.complete; do
+				[ -f "$k" ] && basename "$(dirname "$k")"
+			done | sort -V
+		fi
+		k=$(cat "$KCACHE/newest" 2>/dev/null || true)
+		[ -n "$k" ] && image_cached "$k" && echo "$k"
+	} | awk '!seen[$0]++'
 	return 0
 }
 
@@ -280,10 +544,37 @@ do_resolve() {
 		image_cached "$want" || die "$want is not in $KCACHE (run: $0 fetch)"
 		echo "$want"
 		return 0 ;;
+	newest)
+		k=$(cat "$KCACHE/newest" 2>/dev/null || true)
+		if [ -z "$k" ] || ! image_cached "$k"; then
+			die "no newest kernel in $KCACHE (run: $0 fetch)"
+		fi
+		echo "$k"
+		return 0 ;;
 	esac
 	k=$(do_list | grep -E "^${want//./\\.}\.[0-9]" | sort -V | tail -n1 || true)
 	[ -n "$k" ] || die "no $want kernel in $KCACHE (run: $0 fetch)"
 	echo "$k"
+}
+
+do_env() {
+	local e
+	e=$(cat "$KCACHE/$1/buildenv" 2>/dev/null || true)
+	echo "${e:-host}"
+}
+
+do_source() {
+	local kver=$1 root='' common series tarball
+	if [ "$(do_env "$kver")" != host ]; then
+		root=$(env_root)
+		[ -n "$root" ] || return 0
+	fi
+	[ -f "$root/usr/src/linux-headers-$kver/Makefile" ] || return 0
+	common=$(common_of "$root" "/usr/src/linux-headers-$kver")
+	series=$(series_of "$kver")
+	tarball=$root/usr/src/linux-source-$series.tar.xz
+	[ -f "$tarball" ] && [ -n "$common" ] || return 0
+	echo "$tarball $root$common"
 }
 
 cmd=${1:-}
@@ -294,5 +585,17 @@ fetch)
 list)    do_list ;;
 resolve) [ $# -eq 2 ] || usage; do_resolve "$2" ;;
 kdir)    [ $# -eq 2 ] || usage; echo "/usr/src/linux-headers-$2" ;;
+env)     [ $# -eq 2 ] || usage; do_env "$2" ;;
+source)  [ $# -eq 2 ] || usage; do_source "$2" ;;
+stable)
+	[ $# -eq 1 ] || usage
+	k=$(resolve_stable)
+	if [ -z "$k" ]; then
+		[ "$(id -u)" -eq 0 ] || die "no apt lists of $NEWEST_SUITE yet (run: $0 fetch)"
+		newest_update
+		k=$(resolve_stable)
+	fi
+	[ -n "$k" ] || die "$NEWEST_SUITE has no linux-image-amd64"
+	echo "$k" ;;
 *)       usage ;;
 esac

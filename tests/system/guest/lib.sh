@@ -1,7 +1,7 @@
 # Library of the full-system scenarios, sourced by each of them
 # (`. /usr/local/lib/preamp-system/lib.sh`). Scenarios run as root under bash
-# from preamp-system-test.service, after multi-user.target, on a Debian 12
-# system booted with systemd (tests/system/README.md).
+# from preamp-system-test.service, after multi-user.target, on a Debian 13
+# or Debian 12 system booted with systemd (tests/system/README.md).
 #
 # It is the VM test bed's library (tests/vm/guest/lib.sh: ok, fail, check,
 # check_eq, wait_until, kmsg_mark/kmsg_since, load_module, the emu_*
@@ -17,9 +17,19 @@
 #   unit_state UNIT            ActiveState (active, inactive, failed, ...)
 #   unit_journal UNIT [N]      the unit's last N journal lines of this boot
 #   failed_units_report        the failed units with their journal tails
-#   prebuilt_module_install    snd-usb-preamp.ko of this build into
+#   SYSTEM_SUITE               trixie or bookworm
+#   SYSTEM_INSTALL             how the project came in: packages (apt
+#                              install of the .debs; the scenario runs on the
+#                              system the `install` scenario left), tree
+#                              (`make install`), none
+#   prebuilt_module_install    the driver for the running kernel: DKMS's
+#                              build when the package made one, else
+#                              snd-usb-preamp.ko of this build into
 #                              /lib/modules/$(uname -r)/updates, depmod
 #   installed PATH             whether the `make install` tree had PATH
+#   layer_finish               finish, leaving nothing of the test bed's
+#                              state on the disk (the `install` scenario,
+#                              whose disk the later runs start from)
 #   autologin_session USER     USER logged in on tty1 (an active local session)
 #   session_run USER CMD...    CMD run inside that session, as USER
 #
@@ -40,6 +50,8 @@ PATH=$SYSTEM_DIR/bin:$PATH
 export PATH
 EMU_MODELS=$SYSTEM_DIR/models
 SYSTEM_BOOT=$(cat "$SYSTEM_STATE/boot" 2>/dev/null || echo 1)
+SYSTEM_SUITE=$(cat "$SYSTEM_DIR/suite" 2>/dev/null || echo unknown)
+SYSTEM_INSTALL=$(cat "$SYSTEM_DIR/install-mode" 2>/dev/null || echo tree)
 VM_SCENARIO=$(cat "$SYSTEM_DIR/scenario" 2>/dev/null || echo "$VM_SCENARIO")
 
 # The tally of the earlier boots of this run.
@@ -65,6 +77,20 @@ finish() {
 	printf 'guest: %d passed, %d failed\n' "$VM_PASS" "$VM_FAIL"
 	: >/run/preamp-system-finished
 	_system_flush_logs
+	printf '==== preamp-system end of %s (status %d) ====\n' "$VM_SCENARIO" \
+		$((VM_FAIL > 0))
+	systemctl --no-block poweroff
+	exit $((VM_FAIL > 0))
+}
+
+# The end of a run whose disk later runs start from: the boot count and
+# tally go, so that their first boot is boot 1.
+layer_finish() {
+	printf 'guest: %d passed, %d failed\n' "$VM_PASS" "$VM_FAIL"
+	: >/run/preamp-system-finished
+	_system_flush_logs
+	rm -rf "$SYSTEM_STATE"
+	sync
 	printf '==== preamp-system end of %s (status %d) ====\n' "$VM_SCENARIO" \
 		$((VM_FAIL > 0))
 	systemctl --no-block poweroff
@@ -112,6 +138,12 @@ failed_units_report() {
 
 prebuilt_module_install() {
 	local ko=$SYSTEM_DIR/modules/snd-usb-preamp.ko dir
+	# Installed from the packages: DKMS built it at `apt install`.
+	if [ "$SYSTEM_INSTALL" = packages ]; then
+		dkms status snd-usb-preamp -k "$(uname -r)" 2>/dev/null | grep -q ': installed' ||
+			{ echo "DKMS has no snd-usb-preamp for $(uname -r): $(dkms status 2>&1)" >&2; return 1; }
+		return 0
+	fi
 	dir=/lib/modules/$(uname -r)/updates
 	[ -f "$ko" ] || { echo "no prebuilt module in $SYSTEM_DIR/modules" >&2; return 1; }
 	mkdir -p "$dir"

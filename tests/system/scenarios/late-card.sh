@@ -5,9 +5,19 @@
 # DeviceAllow=char-alsa (resolved from /proc/devices when the unit starts)
 # names the ALSA major. The interface plugged in later is a card that
 # preampd can open (/dev/snd/controlC*): it sees it and sets its gain.
+#
+# The packages enable preampd, which then starts at boot and loads the
+# ALSA core with it: installed from them, the first boot disables it, as
+# an administrator may, and the scenario runs on the next boot.
 set -u
 . /usr/local/lib/preamp-system/lib.sh
 
+if [ "$SYSTEM_INSTALL" = packages ] && [ "$SYSTEM_BOOT" = 1 ]; then
+	check_eq "the boot is over" running "$(wait_boot_finished 900)"
+	check "systemctl disable preampd (the packages enabled it)" \
+		systemctl disable preampd.service
+	reboot_and_continue
+fi
 check_eq "the boot is over" running "$(wait_boot_finished 900)"
 loaded=$(lsmod | awk '$1 ~ /^snd/ { print $1 }' | tr '\n' ' ')
 check_eq "no sound module is loaded after the boot" "" "$loaded"

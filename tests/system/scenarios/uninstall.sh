@@ -26,6 +26,8 @@ ours() {
 
 case $SYSTEM_BOOT in
 1)
+	[ "$SYSTEM_INSTALL" = tree ] ||
+		{ fail "the uninstall scenario runs on a make install tree (run.sh --root)"; finish; }
 	check_eq "the boot is over" running "$(wait_boot_finished 900)"
 	check "the installed tree is listed" test -s "$SYSTEM_DIR/installed-files" || finish
 	note "installed with: make install ${FLAGS:-(no variables)}; $(wc -l <"$SYSTEM_DIR/installed-files") files"
