@@ -5,6 +5,7 @@ set -uo pipefail
 dir=$1
 shift
 passed=0 failed=0
+failed_names=()
 echo
 echo "== make check summary =="
 for stage in "$@"; do
@@ -14,6 +15,7 @@ for stage in "$@"; do
 	if [ -z "$files" ]; then
 		echo "$stage: no result (the stage did not run to its end)"
 		failed=$((failed + 1))
+		failed_names+=("$stage")
 		continue
 	fi
 	for f in $files; do
@@ -21,11 +23,21 @@ for stage in "$@"; do
 		if [ -z "$line" ]; then
 			echo "$(basename "$f" .txt): unreadable result"
 			failed=$((failed + 1))
+			failed_names+=("$(basename "$f" .txt)")
 			continue
 		fi
 		echo "$(basename "$f" .txt): $line"
 		passed=$((passed + $(cut -d' ' -f1 <<<"$line")))
 		failed=$((failed + $(cut -d' ' -f3 <<<"$line")))
+		[ "$(cut -d' ' -f3 <<<"$line")" = 0 ] || failed_names+=("$(basename "$f" .txt)")
+	done
+done
+# What failed, last, where a log's tail shows it: the failed checks of
+# each run, from its result file or its console log.
+for name in "${failed_names[@]}"; do
+	echo "failed: $name"
+	for log in "$dir/$name.txt" "$dir/../vm/$name.out" "$dir/../system/${name#system-}.out"; do
+		[ -f "$log" ] && grep -a '^not ok' "$log" | head -n 5 | sed 's/^/    /'
 	done
 done
 echo "$passed passed, $failed failed"

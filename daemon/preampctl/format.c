@@ -628,6 +628,15 @@ void pctl_meter_line(struct pctl_buf *b, const struct pctl_meter_row *row,
 	}
 }
 
+unsigned pctl_frame_rows(const unsigned *widths, size_t n, unsigned cols)
+{
+	unsigned rows = 0;
+
+	for (size_t i = 0; i < n; i++)
+		rows += cols > 0 && widths[i] > cols ? (widths[i] + cols - 1) / cols : 1;
+	return rows;
+}
+
 static void scale_line(struct pctl_buf *b, const struct pctl_meter_layout *l);
 
 void pctl_meter_scale(struct pctl_buf *b, const struct pctl_meter_layout *l)

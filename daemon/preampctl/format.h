@@ -86,6 +86,13 @@ void pctl_meter_plain(struct pctl_buf *b, double elapsed,
 void pctl_meter_json(struct pctl_buf *b, double elapsed,
 		     const struct pctl_meter_row *rows, size_t n);
 
+/*
+ * Rows that lines of these widths take on a terminal of cols columns once
+ * it has wrapped them: a line drawn for a wider terminal wraps as it is
+ * written, or is reflowed when the terminal narrows.
+ */
+unsigned pctl_frame_rows(const unsigned *widths, size_t n, unsigned cols);
+
 /* ---- autogain ---- */
 
 /* Whether an AutoGainState word is a result (not "idle" or "listening"). */

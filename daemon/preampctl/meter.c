@@ -20,6 +20,7 @@
 #define USEC_PER_SEC		1000000ULL
 #define LEVELS_TIMEOUT_USEC	(2ULL * USEC_PER_SEC)
 #define SIGNAL_GRACE_SEC	1.5	/* a result state without its signal */
+#define FRAME_MAX_LINES		256	/* widths kept; a taller frame counts 1 row a line */
 
 /* ---- the terminal ---- */
 
@@ -30,6 +31,8 @@ struct term {
 	unsigned columns, rows;
 	unsigned lines;		/* lines of the frame on screen */
 	unsigned pending;	/* lines of the frame being built */
+	unsigned drawn_columns;	/* the width the frame on screen was built for */
+	unsigned widths[FRAME_MAX_LINES];	/* of its lines */
 	bool resized;
 };
 
@@ -127,17 +130,32 @@ static void term_stop(struct term *t)
 	t->live = false;
 }
 
-/* Starts a frame over the last one: back to its first line. */
+/*
+ * Starts a frame over the last one: back to its first line. The size is
+ * read again here, not only on SIGWINCH: a frame built for the old width
+ * can reach a terminal that has already narrowed, and then each of its
+ * lines wrapped into several rows, as they do when the terminal reflows.
+ */
 static void frame_begin(struct term *t, struct pctl_buf *out)
 {
+	unsigned up = t->lines;
+
 	pctl_buf_reset(out);
-	if (t->lines > 0)
-		pctl_buf_printf(out, "\r\x1b[%uA", t->lines);
+	term_size(t);
+	if (t->lines > 0 && t->columns != t->drawn_columns) {
+		unsigned kept = t->lines < FRAME_MAX_LINES ? t->lines : FRAME_MAX_LINES;
+
+		up = pctl_frame_rows(t->widths, kept, t->columns) + (t->lines - kept);
+		t->resized = true;
+	}
+	if (up > 0)
+		pctl_buf_printf(out, "\r\x1b[%uA", up);
 	if (t->resized) {
 		/* lines may have wrapped: clear below, this once */
 		pctl_buf_puts(out, "\x1b[J");
 		t->resized = false;
 	}
+	t->drawn_columns = t->columns;
 	t->pending = 0;
 }
 
@@ -151,7 +169,10 @@ static void frame_line_end(struct term *t, struct pctl_buf *out)
 /* Appends text cut to the terminal's width, then ends the line. */
 static void frame_text(struct term *t, struct pctl_buf *out, const char *text)
 {
-	pctl_term_text(out, text, t->columns - 1);
+	size_t width = pctl_term_text(out, text, t->columns - 1);
+
+	if (t->pending < FRAME_MAX_LINES)
+		t->widths[t->pending] = (unsigned)width;
 	frame_line_end(t, out);
 }
 
@@ -296,9 +317,9 @@ static int draw(struct view *v)
 		struct pctl_meter_layout layout;
 		unsigned room, shown = (unsigned)v->n;
 
+		frame_begin(&v->term, &v->out);
 		pctl_meter_layout(v->term.columns, &layout);
 		pctl_buf_init(&line);
-		frame_begin(&v->term, &v->out);
 
 		if (v->ag) {
 			char t[48], lo[48];

@@ -426,6 +426,7 @@ narrower_soon() {
 		narrower && return 0
 		sleep 0.2
 	done
+	sed 's/^/     | /' "$work/pane3"	# what the pane showed instead
 	return 1
 }
 check "a narrower terminal gets shorter lines, none wrapped" narrower_soon

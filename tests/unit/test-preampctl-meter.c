@@ -326,9 +326,26 @@ static void clips_count_from_when_the_meter_started(void **state)
 	assert_int_equal(p.clips, UINT32_MAX);		/* saturates, never wraps */
 }
 
+/*
+ * A frame drawn for 100 columns, seen by a terminal now 45 wide: its
+ * lines wrapped, and going back up six rows would leave the top of it.
+ */
+static void a_narrowed_terminal_holds_the_wrapped_frame(void **state)
+{
+	const unsigned six[] = { 99, 99, 44, 45, 46, 0 };
+
+	(void)state;
+	assert_int_equal(pctl_frame_rows(six, 6, 45), 3 + 3 + 1 + 1 + 2 + 1);
+	assert_int_equal(pctl_frame_rows(six, 6, 100), 6);	/* unwrapped */
+	assert_int_equal(pctl_frame_rows(six, 0, 45), 0);
+	assert_int_equal(pctl_frame_rows(six, 6, 0), 6);	/* no width known */
+	assert_int_equal(pctl_frame_rows(six, 2, 1), 198);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_narrowed_terminal_holds_the_wrapped_frame),
 		cmocka_unit_test(bars_render_levels_window_and_hold),
 		cmocka_unit_test(the_window_is_the_last_tenth_at_every_width),
 		cmocka_unit_test(the_bar_grows_with_the_level),
