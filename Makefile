@@ -25,7 +25,7 @@ INIH_LIBS   := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .SECONDARY:
-.PHONY: all check check-long check-unit check-fuzz fuzz check-kernel check-vm check-demo demo deps bench clean kernel install uninstall help man
+.PHONY: all check check-long check-unit check-fuzz fuzz check-kernel check-vm check-emulated check-emulated-long check-demo demo deps bench clean kernel install uninstall help man
 all: user kernel man
 
 # Each part's fragment adds its programs to USER_BINS and its cmocka
@@ -83,7 +83,8 @@ deps:
 # check-long runs check's stages and the runs that do not fit in its time:
 # more kernels and suites for some scenarios, and the scenarios only it runs
 # (VM_LONG_SCENARIOS; README.md, "The two commands", says what runs where).
-# $(1): the VM and system stages' suffix; $(2): the VM scenarios.
+# $(1): the emulated stage's suffix; $(2): the VM scenarios; $(3): the
+# system runs.
 define check_stages
 	@rm -rf $(B)/results
 	$(MAKE) vm-kernels
@@ -93,18 +94,29 @@ define check_stages
 	-$(MAKE) check-preampctl
 	-$(MAKE) check-preamp-gtk
 	-$(MAKE) check-kernel
-	-$(MAKE) check-vm$(1)
-	-$(MAKE) check-system$(1)
+	-$(MAKE) check-emulated$(1)
 	-$(MAKE) check-demo
 	@tests/summary.sh $(B)/results unit fuzz preampctl-e2e desktop kernel-checks \
-		$(2) $(SYSTEM_RUN_SCENARIOS:%=system-%) demo-fresh
+		$(2) $(subst @,-,$(3:system-check.%=system-%)) demo-fresh
 endef
 
 check: deps
-	$(call check_stages,,$(VM_SCENARIOS))
+	$(call check_stages,,$(VM_SCENARIOS),$(SYSTEM_GOALS))
 
 check-long: deps
-	$(call check_stages,-long,$(sort $(VM_SCENARIOS) $(VM_LONG_SCENARIOS)))
+	$(call check_stages,-long,$(sort $(VM_SCENARIOS) $(VM_LONG_SCENARIOS)),$(SYSTEM_LONG_GOALS))
+
+# The VM scenarios and the full-system runs in one queue of VM_JOBS at once
+# (make check-vm and make check-system run each alone): the packages'
+# install run, the longest, starts first, and the VM scenarios keep the
+# other cores busy meanwhile.
+check-emulated: vm-kernels vm-root-daemon system-prepare
+	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(SYSTEM_GOALS) $(VM_RUNS) || \
+		{ echo "$@: failed (the vm: and system: lines above)"; exit 1; }
+
+check-emulated-long: vm-kernels vm-root-daemon system-prepare-long
+	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(SYSTEM_LONG_GOALS) $(VM_LONG_RUNS) || \
+		{ echo "$@: failed (the vm: and system: lines above)"; exit 1; }
 
 # Speed and memory: one table, measured in one VM run (not part of check).
 bench: deps

@@ -263,4 +263,4 @@ VM_KERNELS_daemon-basic    := 6.12
 VM_KERNELS_daemon-restore  := 6.12
 VM_KERNELS_daemon-polkit   := 6.12
 VM_KERNELS_daemon-autogain := 6.12
-check-vm vm-run vm-shell: vm-root-daemon
+check-vm check-vm-long vm-run vm-shell: vm-root-daemon

@@ -42,12 +42,15 @@ SYSTEM_DEBS      = $(abspath $(B))/debs/$(1)
 SYSTEM_SUITES_LONG_boot   := trixie bookworm
 SYSTEM_SUITES_LONG_plugin := trixie bookworm
 SYSTEM_SUITES_LONG_dkms   := trixie bookworm
+# DKMS's build at apt install is checked by `install` in check; the dkms
+# scenario's own checks (signing, purge) run in check-long.
+SYSTEM_SUITES_dkms        := none
 # `make install`, as on distributions without these packages, and its
 # removal: on Debian 12, the release the tree is built on (the host's).
 SYSTEM_INSTALL_uninstall := tree
 SYSTEM_SUITES_uninstall  := bookworm
 
-system_suites_of      = $(or $(SYSTEM_SUITES_$(1)),trixie)
+system_suites_of      = $(filter-out none,$(or $(SYSTEM_SUITES_$(1)),trixie))
 system_long_suites_of = $(or $(SYSTEM_SUITES_LONG_$(1)),$(call system_suites_of,$(1)))
 system_install_of     = $(or $(SYSTEM_INSTALL_$(1)),packages)
 
@@ -103,19 +106,29 @@ system_pkg_suites = $(sort $(foreach r,$(1),$(if $(filter packages,$(call \
 	system_install_of,$(firstword $(subst @, ,$(r:system-check.%=%))))),$(lastword $(subst @, ,$(r))))))
 system_all_suites = $(sort $(foreach r,$(1),$(lastword $(subst @, ,$(r)))))
 
-define system_check
-	@for u in $(call system_all_suites,$(1)); do \
+# The runs of check-system and check-system-long: each suite's install
+# run first, as the package scenarios wait for it.
+system_goals = $(foreach u,$(call system_pkg_suites,$(1)),system-check.install@$(u)) $(1)
+SYSTEM_GOALS      = $(call system_goals,$(SYSTEM_RUNS))
+SYSTEM_LONG_GOALS = $(call system_goals,$(SYSTEM_LONG_RUNS))
+
+# What the runs need, made once before any starts: the tree, the packages
+# and the images.
+system_prepare = @for u in $(call system_all_suites,$(1)); do \
 		$(SYSTEM_DIR)/image.sh --suite $$u build >/dev/null || exit 1; done
-	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) \
-		$(foreach u,$(call system_pkg_suites,$(1)),system-check.install@$(u)) $(1) || \
+.PHONY: system-prepare system-prepare-long
+system-prepare: system-root $(addprefix system-debs-,$(call system_pkg_suites,$(SYSTEM_RUNS)))
+	$(call system_prepare,$(SYSTEM_RUNS))
+system-prepare-long: system-root $(addprefix system-debs-,$(call system_pkg_suites,$(SYSTEM_LONG_RUNS)))
+	$(call system_prepare,$(SYSTEM_LONG_RUNS))
+
+check-system: system-prepare
+	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(SYSTEM_GOALS) || \
 		{ echo "$@: failed (the system-check.SCENARIO@SUITE lines above)"; exit 1; }
-endef
 
-check-system: system-root $(addprefix system-debs-,$(call system_pkg_suites,$(SYSTEM_RUNS)))
-	$(call system_check,$(SYSTEM_RUNS))
-
-check-system-long: system-root $(addprefix system-debs-,$(call system_pkg_suites,$(SYSTEM_LONG_RUNS)))
-	$(call system_check,$(SYSTEM_LONG_RUNS))
+check-system-long: system-prepare-long
+	@$(MAKE) --no-print-directory -k -j$(VM_JOBS) $(SYSTEM_LONG_GOALS) || \
+		{ echo "$@: failed (the system-check.SCENARIO@SUITE lines above)"; exit 1; }
 
 # run.sh's options of a scenario on a suite: its packages, or the tree.
 system_opts = --suite $(2) $(if $(filter tree,$(call system_install_of,$(1))),\
@@ -136,7 +149,7 @@ $(SYSTEM_ALL_RUNS) system-check.install@trixie system-check.install@bookworm: sy
 		PREAMP_BUILD=$(abspath $(B)) $(SYSTEM_DIR)/run.sh \
 			--timeout $(call system_timeout_of,$(firstword $(subst @, ,$*))) $$opts $$s; \
 	else \
-		echo "system: $$s on $$u started"; \
+		echo "system: $$s on $$u: started at $$(date +%T)"; \
 		PREAMP_BUILD=$(abspath $(B)) $(SYSTEM_DIR)/run.sh \
 			--timeout $(call system_timeout_of,$(firstword $(subst @, ,$*))) $$opts $$s \
 			>$(B)/system/$$s-$$u.out 2>&1; rc=$$?; \

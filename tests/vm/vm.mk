@@ -64,7 +64,7 @@ $(sort $(VM_RUNS) $(VM_LONG_RUNS)): vm-check.%:
 		PREAMP_BUILD=$(abspath $(B)) $(VM_DIR)/run.sh --kernel $$k \
 			--timeout $(VM_TIMEOUT) $$s; \
 	else \
-		echo "vm: $$s on $$k: started"; \
+		echo "vm: $$s on $$k: started at $$(date +%T)"; \
 		PREAMP_BUILD=$(abspath $(B)) $(VM_DIR)/run.sh --kernel $$k \
 			--timeout $(VM_TIMEOUT) $$s >$(B)/vm/$$s-$$k.out 2>&1; rc=$$?; \
 		grep -E '^vm: |^[0-9]+ passed, [0-9]+ failed$$' $(B)/vm/$$s-$$k.out; \
