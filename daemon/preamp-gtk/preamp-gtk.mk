@@ -34,6 +34,7 @@ $(B)/bin/preamp-gtk: $(PGTK_SRCS:%.c=$(B)/obj/%.o)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PGTK_LIBS)
 
 USER_BINS += $(B)/bin/preamp-gtk
+MAN_PAGES += $(PGTK_DIR)/preamp-gtk.1
 
 # cmocka: the model, table-driven
 UNIT_SUITES += preamp-gtk-model
@@ -59,6 +60,7 @@ uninstall: uninstall-preamp-gtk
 
 install-preamp-gtk: $(B)/bin/preamp-gtk install-dbus-interfaces
 	install -D -m 0755 $(B)/bin/preamp-gtk $(DESTDIR)$(BINDIR)/preamp-gtk
+	install -D -m 0644 $(PGTK_DIR)/preamp-gtk.1 $(DESTDIR)$(MANDIR)/man1/preamp-gtk.1
 	install -D -m 0644 $(PGTK_DATA)/$(PGTK_ID).desktop \
 		$(DESTDIR)$(PGTK_APPDIR)/$(PGTK_ID).desktop
 	@mkdir -p $(B)/preamp-gtk
@@ -72,7 +74,7 @@ install-preamp-gtk: $(B)/bin/preamp-gtk install-dbus-interfaces
 		$(DESTDIR)$(PGTK_ICONDIR)/symbolic/apps/$(PGTK_ID)-symbolic.svg
 
 uninstall-preamp-gtk: uninstall-dbus-interfaces
-	rm -f $(DESTDIR)$(BINDIR)/preamp-gtk \
+	rm -f $(DESTDIR)$(BINDIR)/preamp-gtk $(DESTDIR)$(MANDIR)/man1/preamp-gtk.1 \
 	      $(DESTDIR)$(PGTK_APPDIR)/$(PGTK_ID).desktop \
 	      $(DESTDIR)$(PGTK_METAINFODIR)/$(PGTK_ID).metainfo.xml \
 	      $(DESTDIR)$(PGTK_ICONDIR)/scalable/apps/$(PGTK_ID).svg \

@@ -38,7 +38,7 @@ struct device {
 	bool persistent;
 	uint32_t phantom_pending;	/* switch on when the guard lifts */
 	uint32_t restored_caps[PA_MAX_INPUTS];
-	int held_lock[PA_MAX_INPUTS];	/* element indexes we locked */
+	unsigned held_lock[PA_MAX_INPUTS];	/* numids of the elements we locked */
 	size_t n_held;
 	sd_event_source *save_timer;
 	uint64_t dirty_since;
@@ -183,12 +183,17 @@ static void marker_write(struct device *d)
 
 /* ---- locks ---- */
 
-/* Holds an ALSA element lock on every 48 V switch with a locked input,
- * and on no other. */
+/*
+ * Holds an ALSA element lock on every 48 V switch with a locked input,
+ * and on no other. Locks are kept by numid: a re-listed card puts the
+ * same elements at new indexes.
+ */
 static void sync_locks(struct device *d)
 {
-	int want[PA_MAX_INPUTS];
-	size_t n_want = 0;
+	unsigned want[PA_MAX_INPUTS];
+	const char *name[PA_MAX_INPUTS];
+	size_t n_want = 0, n_elems;
+	const struct pa_elem *elems = card_elems(d->card, &n_elems);
 
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		const struct pa_input_map *map;
@@ -201,10 +206,14 @@ static void sync_locks(struct device *d)
 		if (!(map->caps & PA_CAP_PHANTOM))
 			continue;
 		e = map->ref[PA_FN_PHANTOM].elem;
+		if (e < 0 || (size_t)e >= n_elems)
+			continue;
 		for (size_t k = 0; k < n_want; k++)
-			dup |= want[k] == e;
-		if (!dup)
-			want[n_want++] = e;
+			dup |= want[k] == elems[e].numid;
+		if (!dup) {
+			name[n_want] = elems[e].name;
+			want[n_want++] = elems[e].numid;
+		}
 	}
 	/* let go of what is no longer wanted */
 	for (size_t k = 0; k < d->n_held;) {
@@ -230,7 +239,7 @@ static void sync_locks(struct device *d)
 		r = card_lock(d->card, want[j], true);
 		if (r < 0) {
 			log_warning("%s: cannot lock a 48 V switch (%s): %s",
-				    d->key, card_elems(d->card, &(size_t){ 0 })[want[j]].name,
+				    d->key, name[j],
 				    r == -EBUSY ? "another program holds its lock" :
 				    strerror(-r));
 			continue;

@@ -482,17 +482,17 @@ int card_write(struct card *c, int elem, unsigned channel, long value)
 	return r < 0 ? r : 0;
 }
 
-int card_lock(struct card *c, int elem, bool lock)
+int card_lock(struct card *c, unsigned numid, bool lock)
 {
 	snd_ctl_elem_id_t *id;
 	int r;
 
 	if (c->gone || !c->ctl)
 		return -ENODEV;
-	if (elem < 0 || (size_t)elem >= c->n_elems)
-		return -EINVAL;
+	if (find_numid(c, numid) < 0)
+		return -ENOENT;
 	snd_ctl_elem_id_alloca(&id);
-	snd_ctl_elem_id_set_numid(id, c->elems[elem].numid);
+	snd_ctl_elem_id_set_numid(id, numid);
 	r = lock ? snd_ctl_elem_lock(c->ctl, id) : snd_ctl_elem_unlock(c->ctl, id);
 	/* locking what we hold already is fine */
 	if (lock && r == -EBUSY)

@@ -48,8 +48,12 @@ void card_set_device(struct card *c, struct device *d);
 /* One value (channel) of element elem. -ENODEV once the card is gone. */
 int card_read(struct card *c, int elem, unsigned channel, long *value);
 int card_write(struct card *c, int elem, unsigned channel, long value);
-/* ALSA element lock (snd_ctl_elem_lock / unlock) */
-int card_lock(struct card *c, int elem, bool lock);
+/*
+ * ALSA element lock (snd_ctl_elem_lock / unlock) of the element with this
+ * numid: unlike its index, it stays the same when the card's controls are
+ * listed again.
+ */
+int card_lock(struct card *c, unsigned numid, bool lock);
 /* the element's INACTIVE flag as last read (INFO events refresh it) */
 bool card_inactive(const struct card *c, int elem);
 
