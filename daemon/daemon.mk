@@ -60,13 +60,14 @@ PREAMPD_PURE_SRCS := \
 PREAMPD_IO_SRCS := \
 	$(PREAMPD_DIR)/main.c \
 	$(PREAMPD_DIR)/manager.c \
+	$(PREAMPD_BUS_DIR)/manager.c \
 	$(PREAMPD_BUS_DIR)/device.c \
 	$(PREAMPD_BUS_DIR)/input.c \
 	$(PREAMPD_HW_DIR)/hotplug.c \
 	$(PREAMPD_HW_DIR)/card.c \
 	$(PREAMPD_DIR)/cards.c \
 	$(PREAMPD_BUS_DIR)/auth.c \
-	$(PREAMPD_DIR)/write-wait.c \
+	$(PREAMPD_BUS_DIR)/write-wait.c \
 	$(PREAMPD_HW_DIR)/saver.c \
 	$(PREAMPD_AUTOGAIN_SRCS)
 

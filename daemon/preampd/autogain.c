@@ -25,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdarg.h>
+
 #include "autogain-core.h"
 #include "autogain.h"
 #include "levels-pcm.h"
@@ -45,6 +47,30 @@
 #define HW_RESTORE_MS		5000	/* ... for at most this long */
 #define PCM_SETTLE_EXTRA_MS	20
 #define USEC_PER_MS		1000ULL
+
+/* Fills why with a D-Bus error of preampd.h and a sentence; returns r. */
+__attribute__((format(printf, 4, 5)))
+static int refuse(struct autogain_refusal *why, int r, const char *error,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	why->error = error;
+	why->err = r;
+	va_start(ap, fmt);
+	vsnprintf(why->message, sizeof(why->message), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* The same for a failed request: the bus layer words it from r and what. */
+static int refuse_errno(struct autogain_refusal *why, int r, const char *what)
+{
+	why->error = NULL;
+	why->err = r;
+	snprintf(why->message, sizeof(why->message), "%s", what);
+	return r;
+}
 
 /* a run of the device's own autogain */
 enum hw_phase {
@@ -76,9 +102,9 @@ struct autogain {
 	unsigned poll_ms;
 	unsigned logged_pass;	/* the last pass whose start was logged */
 	unsigned ended_pass;	/* the last pass whose end was logged */
+	sd_event_source *kick;	/* drive() again, from the event loop */
 	bool clip_known;
 	long clip_prev;
-	bool driving;
 };
 
 static struct manager *manager_of(const struct autogain *a)
@@ -134,8 +160,6 @@ struct capture {
 	struct autogain *users[PA_MAX_INPUTS];	/* by input number - 1 */
 };
 
-static struct capture *captures;	/* the daemon's open streams */
-
 static void capture_leave(struct autogain *a)
 {
 	struct capture *c = a->cap, **pp;
@@ -150,7 +174,7 @@ static void capture_leave(struct autogain *a)
 	if (lv_pcm_overruns(c->pcm))
 		log_info("%s: AutoGain: the capture stream overran %lu times",
 			 input_path(a->in), lv_pcm_overruns(c->pcm));
-	for (pp = &captures; *pp; pp = &(*pp)->next)
+	for (pp = &manager_of(a)->captures; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
 			break;
@@ -211,55 +235,55 @@ static int on_capture(sd_event_source *s, int fd, uint32_t revents,
 }
 
 /* The device's stream, opened for the first input that listens. */
-static int capture_join(struct autogain *a, sd_bus_error *err)
+static int capture_join(struct autogain *a, struct autogain_refusal *why)
 {
 	struct device *d = input_device(a->in);
 	const struct pa_match *match = device_match(d);
 	unsigned inputs = 0, events;
 	struct capture *c;
-	char why[160];
+	char failure[160];
 	int fd, r;
 
-	for (c = captures; c && c->dev != d; c = c->next)
+	for (c = manager_of(a)->captures; c && c->dev != d; c = c->next)
 		;
 	if (!c) {
 		c = calloc(1, sizeof(*c));
 		if (!c)
-			return pa_bus_error_from_errno(err, -ENOMEM, "listening");
+			return refuse_errno(why, -ENOMEM, "listening");
 		for (unsigned n = 1; n <= PA_MAX_INPUTS; n++)
 			if (match->present & (1u << (n - 1)))
 				inputs = n;
-		r = lv_pcm_open(device_card_index(d), inputs, &c->pcm, why,
-				sizeof(why));
+		r = lv_pcm_open(device_card_index(d), inputs, &c->pcm, failure,
+				sizeof(failure));
 		if (r >= 0) {
 			lv_pcm_fd(c->pcm, &fd, &events);
 			r = sd_event_add_io(manager_of(a)->event, &c->io, fd,
 					    events, on_capture, c);
 			if (r < 0)
-				snprintf(why, sizeof(why),
+				snprintf(failure, sizeof(failure),
 					 "watching it failed (%s)", strerror(-r));
 		}
 		if (r < 0) {
 			lv_pcm_close(c->pcm);
 			free(c);
 			if (r == -EBUSY)
-				return sd_bus_error_setf(err, PA_ERR_BUSY,
-							 "AutoGain listens to the capture stream, and %s.",
-							 why);
-			return sd_bus_error_setf(err, PA_ERR_IO,
-						 "AutoGain cannot listen: %s.", why);
+				return refuse(why, r, PA_ERR_BUSY,
+					      "AutoGain listens to the capture stream, and %s.",
+					      failure);
+			return refuse(why, r, PA_ERR_IO, "AutoGain cannot listen: %s.",
+				      failure);
 		}
 		c->dev = d;
-		c->next = captures;
-		captures = c;
+		c->next = manager_of(a)->captures;
+		manager_of(a)->captures = c;
 	}
 	a->cap = c;
 	c->users[input_number(a->in) - 1] = a;
 	if (input_number(a->in) > lv_pcm_channels(c->pcm)) {
 		capture_leave(a);
-		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
-					 "The capture stream has no channel for input %u.",
-					 input_number(a->in));
+		return refuse(why, -EOPNOTSUPP, PA_ERR_NOT_SUPPORTED,
+			      "The capture stream has no channel for input %u.",
+			      input_number(a->in));
 	}
 	return 0;
 }
@@ -290,6 +314,7 @@ void autogain_free(struct autogain *a)
 	if (!a)
 		return;
 	stop_io(a);
+	sd_event_source_disable_unref(a->kick);
 	free(a);
 }
 
@@ -309,10 +334,9 @@ const char *autogain_state(const struct autogain *a)
 
 /* ---- the end of a run ---- */
 
-static void emit_finished(struct autogain *a, enum ag_result r, double gain,
-			  double peak)
+static void finished(struct autogain *a, enum ag_result r, double gain,
+		     double peak)
 {
-	struct manager *m = manager_of(a);
 	struct input *in = a->in;
 
 	if (!isfinite(gain) && (input_live(in)->fields & PA_F_GAIN))
@@ -324,11 +348,7 @@ static void emit_finished(struct autogain *a, enum ag_result r, double gain,
 		log_info("%s: AutoGain %s, gain %.1f dB, loudest peak %.2f dBFS, "
 			 "%u passes", input_path(in), ag_result_name(r), gain,
 			 peak, ag_passes(&a->ag));
-	if (manager_device_by_path(m, device_path(input_device(in))))
-		sd_bus_emit_signal(m->bus, input_path(in), PA_INPUT_IFACE,
-				   "AutoGainFinished", "sdd", ag_result_name(r),
-				   gain, peak);
-	input_emit_changed(in, "AutoGainState", NULL);
+	input_autogain_finished(in, ag_result_name(r), gain, peak);
 }
 
 /* ---- the software machine ---- */
@@ -367,9 +387,6 @@ static void drive(struct autogain *a)
 {
 	const struct pa_input_map *map = input_map(a->in);
 
-	if (a->driving)
-		return;
-	a->driving = true;
 	for (unsigned guard = 0; guard < 16; guard++) {
 		struct ag_action act = ag_tick(&a->ag, now_usec(a) / USEC_PER_MS);
 		int r = 0;
@@ -417,13 +434,13 @@ static void drive(struct autogain *a)
 				ag_device_failed(&a->ag);
 				continue;
 			}
-			goto out;
+			return;
 		case AG_ACT_FINISH:
 			stop_io(a);
-			emit_finished(a, act.result, act.gain_db, act.peak_dbfs);
-			goto out;
+			finished(a, act.result, act.gain_db, act.peak_dbfs);
+			return;
 		case AG_ACT_NONE:
-			goto out;
+			return;
 		}
 		if (r < 0) {
 			log_warning("%s: AutoGain: the device refused a change: %s",
@@ -431,8 +448,6 @@ static void drive(struct autogain *a)
 			ag_device_failed(&a->ag);
 		}
 	}
-out:
-	a->driving = false;
 }
 
 static int on_end(sd_event_source *s, uint64_t usec, void *userdata)
@@ -494,9 +509,9 @@ static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
 }
 
 static int start_capture(struct autogain *a, struct ag_params *p,
-			 sd_bus_error *err)
+			 struct autogain_refusal *why)
 {
-	int r = capture_join(a, err);
+	int r = capture_join(a, why);
 
 	if (r < 0)
 		return r;
@@ -508,7 +523,7 @@ static int start_capture(struct autogain *a, struct ag_params *p,
 }
 
 static int start_software(struct autogain *a, double target, unsigned listen_ms,
-			  sd_bus_message *call, sd_bus_error *err)
+			  struct autogain_refusal *why)
 {
 	const struct pa_input_map *map = input_map(a->in);
 	const struct pa_input_settings *live = input_live(a->in);
@@ -528,13 +543,12 @@ static int start_software(struct autogain *a, double target, unsigned listen_ms,
 	int r;
 
 	if (!(live->fields & PA_F_GAIN))
-		return sd_bus_error_setf(err, PA_ERR_IO,
-					 "The input's gain could not be read.");
+		return refuse(why, -EIO, PA_ERR_IO, "The input's gain could not be read.");
 	a->clip_known = false;
 	a->logged_pass = 0;
 	a->ended_pass = 0;
 	if (a->src == SRC_CAPTURE) {
-		r = start_capture(a, &p, err);
+		r = start_capture(a, &p, why);
 		if (r < 0)
 			return r;
 	} else {
@@ -550,13 +564,10 @@ static int start_software(struct autogain *a, double target, unsigned listen_ms,
 	r = ag_start(&a->ag, &p);
 	if (r < 0) {
 		stop_io(a);
-		return sd_bus_error_setf(err, PA_ERR_IO,
-					 "AutoGain cannot work with this input's gain range.");
+		return refuse(why, r, PA_ERR_IO,
+			      "AutoGain cannot work with this input's gain range.");
 	}
-	r = sd_bus_reply_method_return(call, "");
-	input_emit_changed(a->in, "AutoGainState", NULL);
-	drive(a);
-	return r;
+	return 0;
 }
 
 /* ---- the device's own autogain ---- */
@@ -577,7 +588,7 @@ static void hw_finish(struct autogain *a, enum ag_result r)
 	a->hw_phase = HW_IDLE;
 	a->hw_state = ag_result_name(r);
 	stop_io(a);
-	emit_finished(a, r, NAN, NAN);
+	finished(a, r, NAN, NAN);
 }
 
 /* The status word the driver shows now, or NULL. */
@@ -692,7 +703,7 @@ static int on_hw_poll(sd_event_source *s, uint64_t usec, void *userdata)
 }
 
 static int start_hardware(struct autogain *a, double target,
-			  sd_bus_message *call, sd_bus_error *err)
+			  struct autogain_refusal *why)
 {
 	const struct pa_input_map *map = input_map(a->in);
 	struct card *c = card_of(a);
@@ -701,18 +712,17 @@ static int start_hardware(struct autogain *a, double target,
 	int r;
 
 	if (!(input_live(a->in)->fields & PA_F_GAIN))
-		return sd_bus_error_setf(err, PA_ERR_IO,
-					 "The input's gain could not be read.");
+		return refuse(why, -EIO, PA_ERR_IO, "The input's gain could not be read.");
 	a->hw_orig_raw = pa_gain_clamp_raw(&map->gain, input_live(a->in)->gain_db);
 	if (target_elem >= 0 && lv_scarlett2_peak_target(target, &v) == 0) {
 		r = card_write(c, target_elem, 0, v);
 		if (r < 0)
-			return pa_bus_error_from_errno(err, r, "setting the autogain target");
+			return refuse_errno(why, r, "setting the autogain target");
 	}
 	r = card_write(c, map->ref[PA_FN_AUTOGAIN].elem,
 		       map->ref[PA_FN_AUTOGAIN].channel, 1);
 	if (r < 0)
-		return pa_bus_error_from_errno(err, r, "starting the device's autogain");
+		return refuse_errno(why, r, "starting the device's autogain");
 	a->hw_phase = HW_RUNNING;
 	a->hw_state = "listening";
 	a->hw_deadline = now_usec(a) / USEC_PER_MS + HW_TIMEOUT_MS;
@@ -722,39 +732,44 @@ static int start_hardware(struct autogain *a, double target,
 			  input_path(a->in), strerror(-r));
 	log_info("%s: AutoGain: the device's own autogain runs (gain %.1f dB before)",
 		 input_path(a->in), input_live(a->in)->gain_db);
-	r = sd_bus_reply_method_return(call, "");
-	input_emit_changed(a->in, "AutoGainState", NULL);
-	return r;
+	return 0;
 }
 
 /* ---- autogain.h ---- */
 
 int autogain_start(struct input *in, double target_dbfs, unsigned listen_ms,
-		   sd_bus_message *call, sd_bus_error *err)
+		   struct autogain_refusal *why)
 {
 	struct autogain *a = input_autogain(in);
 
 	if (ag_running(&a->ag) || a->hw_phase != HW_IDLE)
-		return sd_bus_error_setf(err, PA_ERR_BUSY,
-					 "AutoGain already runs on this input.");
+		return refuse(why, -EBUSY, PA_ERR_BUSY, "AutoGain already runs on this input.");
 	if (!autogain_capable(in))
-		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
-					 "This input has no meter, no autogain and no capture stream.");
+		return refuse(why, -EOPNOTSUPP, PA_ERR_NOT_SUPPORTED,
+			      "This input has no meter, no autogain and no capture stream.");
 	if (has_hardware(in)) {
 		a->src = SRC_HARDWARE;
-		return start_hardware(a, target_dbfs, call, err);
+		return start_hardware(a, target_dbfs, why);
 	}
 	a->src = has_meter(in) ? SRC_METER : SRC_CAPTURE;
-	return start_software(a, target_dbfs, listen_ms, call, err);
+	return start_software(a, target_dbfs, listen_ms, why);
 }
 
-int autogain_cancel(struct input *in, sd_bus_message *call, sd_bus_error *err)
+void autogain_go(struct input *in)
+{
+	struct autogain *a = input_autogain(in);
+
+	input_emit_changed(in, "AutoGainState", NULL);
+	if (a->src != SRC_HARDWARE)
+		drive(a);
+}
+
+void autogain_cancel(struct input *in)
 {
 	struct autogain *a = input_autogain(in);
 	const struct pa_input_map *map = input_map(in);
 	int r;
 
-	(void)err;
 	if (a->hw_phase == HW_RUNNING) {
 		/* the device stops; its gain goes back once the driver lets it */
 		r = card_write(card_of(a), map->ref[PA_FN_AUTOGAIN].elem,
@@ -767,7 +782,32 @@ int autogain_cancel(struct input *in, sd_bus_message *call, sd_bus_error *err)
 		drive(a);
 	}
 	/* nothing running: nothing to stop */
-	return sd_bus_reply_method_return(call, "");
+}
+
+static int on_kick(sd_event_source *s, void *userdata)
+{
+	(void)s;
+	drive(userdata);
+	return 0;
+}
+
+/*
+ * Drives the machine from the event loop, not from inside the write that
+ * revealed the change: that write may be drive()'s own.
+ */
+static void kick(struct autogain *a)
+{
+	int r;
+
+	if (a->kick)
+		r = sd_event_source_set_enabled(a->kick, SD_EVENT_ONESHOT);
+	else
+		r = sd_event_add_defer(manager_of(a)->event, &a->kick, on_kick, a);
+	if (r < 0) {
+		log_error("%s: AutoGain cannot schedule its next step: %s",
+			  input_path(a->in), strerror(-r));
+		ag_device_failed(&a->ag);
+	}
 }
 
 void autogain_gain_moved(struct input *in)
@@ -778,34 +818,32 @@ void autogain_gain_moved(struct input *in)
 	if (!a || a->src == SRC_HARDWARE || !ag_running(&a->ag))
 		return;
 	if (ag_gain_observed(&a->ag, input_live(in)->gain_db))
-		drive(a);
+		kick(a);
 }
 
-int autogain_get_levels(struct device *d, sd_bus_message *reply,
-			sd_bus_error *err)
+int autogain_get_levels(struct device *d, struct autogain_level *levels,
+			size_t *n, struct autogain_refusal *why)
 {
 	const struct pa_match *match = device_match(d);
 	struct card *c = device_card(d);
 	bool any = false;
 	int r;
 
-	for (unsigned n = 1; n <= PA_MAX_INPUTS; n++) {
-		struct input *in = device_input(d, n);
+	*n = 0;
+	for (unsigned k = 1; k <= PA_MAX_INPUTS; k++) {
+		struct input *in = device_input(d, k);
 
 		if (in && has_meter(in))
 			any = true;
 	}
 	if (!any || match->meter_scale != PA_METER_CENTI_DBFS)
-		return sd_bus_error_setf(err, PA_ERR_NOT_SUPPORTED,
-					 "This device has no level meters.");
-	r = sd_bus_message_open_container(reply, 'a', "(du)");
-	for (unsigned n = 1; r >= 0 && n <= PA_MAX_INPUTS; n++) {
-		struct input *in = device_input(d, n);
+		return refuse(why, -EOPNOTSUPP, PA_ERR_NOT_SUPPORTED,
+			      "This device has no level meters.");
+	for (unsigned k = 1; k <= PA_MAX_INPUTS; k++) {
+		struct input *in = device_input(d, k);
 		const struct pa_input_map *map;
 		long meter = 0, clip = 0;
 		bool mok = false, cok = false;
-		double peak;
-		uint32_t clips;
 
 		if (!in)
 			continue;
@@ -814,17 +852,16 @@ int autogain_get_levels(struct device *d, sd_bus_message *reply,
 			r = card_read(c, map->ref[PA_FN_METER].elem,
 				      map->ref[PA_FN_METER].channel, &meter);
 			if (r == -ENODEV)
-				return sd_bus_error_setf(err, PA_ERR_DEVICE_GONE,
-							 "The device was unplugged.");
+				return refuse(why, r, PA_ERR_DEVICE_GONE,
+					      "The device was unplugged.");
 			mok = r == 0;
 		}
 		if (map->ref[PA_FN_CLIP].elem >= 0)
 			cok = card_read(c, map->ref[PA_FN_CLIP].elem,
 					map->ref[PA_FN_CLIP].channel, &clip) == 0;
-		lv_levels_entry(mok, meter, cok, clip, &peak, &clips);
-		r = sd_bus_message_append(reply, "(du)", peak, clips);
+		lv_levels_entry(mok, meter, cok, clip, &levels[*n].peak,
+				&levels[*n].clips);
+		(*n)++;
 	}
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	return r;
+	return 0;
 }

@@ -10,15 +10,17 @@
  * ref[PA_FN_AUTOGAIN_STATUS], elements of device_card()); card_read() and
  * card_write() reach them; input_write_gain_raw() sets a gain with the
  * same bookkeeping as SetGain (PropertiesChanged, state file);
- * input_emit_changed(in, "AutoGainState", NULL) announces its state. The
- * AutoGainFinished signal is emitted with sd_bus_emit_signal() on
- * input_path(in), interface PA_INPUT_IFACE.
+ * input_emit_changed(in, "AutoGainState", NULL) announces its state and
+ * input_autogain_finished() a run's end. The engine never answers a D-Bus
+ * call: it says why it refuses (struct autogain_refusal), and the Input and
+ * Device objects reply.
  */
 #ifndef PREAMPD_AUTOGAIN_H
 #define PREAMPD_AUTOGAIN_H
 
 #include <stdbool.h>
-#include <systemd/sd-bus.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct input;
 struct device;
@@ -33,17 +35,35 @@ bool autogain_capable(const struct input *in);
 /* the AutoGainState property: "idle", "listening", "done", ... */
 const char *autogain_state(const struct autogain *ag);
 
-/* StartAutoGain / CancelAutoGain, after authorization; reply to call
- * themselves (>= 0) or return a negative errno with err set */
+/*
+ * Why the engine refuses: error is one of preampd.h's D-Bus errors
+ * (PA_ERR_*) with message its sentence; or error is NULL, and err and
+ * message (what was being done) are a failed request, for
+ * pa_bus_error_from_errno().
+ */
+struct autogain_refusal {
+	const char *error;
+	int err;
+	char message[200];
+};
+
+/* StartAutoGain, after authorization: 0 once the run is set up, then the
+ * caller answers and calls autogain_go(); or a negative errno and why */
 int autogain_start(struct input *in, double target_dbfs, unsigned listen_ms,
-		   sd_bus_message *call, sd_bus_error *err);
-int autogain_cancel(struct input *in, sd_bus_message *call,
-		    sd_bus_error *err);
+		   struct autogain_refusal *why);
+/* the run's first step, after the answer */
+void autogain_go(struct input *in);
+/* CancelAutoGain: the run stops (nothing running, nothing to stop) */
+void autogain_cancel(struct input *in);
 /* someone else (a knob, alsamixer) moved the gain while listening */
 void autogain_gain_moved(struct input *in);
 
-/* GetLevels: appends a(du) to reply, or an error (NotSupported) */
-int autogain_get_levels(struct device *d, sd_bus_message *reply,
-			sd_bus_error *err);
+/* GetLevels: one entry an input, in input order */
+struct autogain_level {
+	double peak;		/* dBFS */
+	uint32_t clips;
+};
+int autogain_get_levels(struct device *d, struct autogain_level *levels,
+			size_t *n, struct autogain_refusal *why);
 
 #endif

@@ -1,8 +1,8 @@
 # AutoGain and the level meters of preampd: the pure AutoGain state machine
 # (core/autogain-core.c), the meter decoders and the capture-stream peak
 # meter (core/levels.c), the capture-stream I/O (hw/levels-pcm.c,
-# alsa-lib) and the engine behind autogain.h (autogain.c, sd-bus/sd-event;
-# it needs input_autogain() from bus/input.c). Included by the top-level
+# alsa-lib) and the engine behind autogain.h (autogain.c, sd-event; the bus
+# layer answers its calls and emits its signal). Included by the top-level
 # Makefile before daemon/daemon.mk, which links
 # PREAMPD_AUTOGAIN_SRCS into the daemon.
 

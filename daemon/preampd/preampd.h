@@ -70,13 +70,19 @@ struct manager {
 	struct auth *auth;	/* authorization: callers, verdicts, polkit */
 	struct saver *saver;	/* state files, written off the loop */
 	struct write_wait *write_waits;		/* calls waiting for a late write */
+	struct capture *captures;	/* autogain.c's open capture streams */
 	bool exiting;
 };
 
 int manager_new(struct manager **out, const struct pa_config *cfg);
 void manager_free(struct manager *m);
-/* registers the objects and takes the bus name */
+/* bus/manager.c: registers the objects and takes the bus name */
 int manager_start_bus(struct manager *m);
+/* bus/manager.c: InterfacesAdded, InterfacesRemoved (while d is still
+ * registered) and the Devices property changed */
+void manager_object_device_added(struct manager *m, struct device *d);
+void manager_object_device_removing(struct manager *m, struct device *d);
+void manager_object_devices_changed(struct manager *m);
 /* every pending state file write, now */
 void manager_flush(struct manager *m);
 
@@ -178,6 +184,9 @@ int input_write_switch(struct input *in, enum pa_switch sw, bool on);
 int input_write_level(struct input *in, enum pa_level level);
 /* emit PropertiesChanged of the named properties (NULL-terminated) */
 void input_emit_changed(struct input *in, const char *prop, ...);
+/* an AutoGain run ended: the AutoGainFinished signal, AutoGainState */
+void input_autogain_finished(struct input *in, const char *result,
+			     double gain_db, double peak_dbfs);
 
 extern const sd_bus_vtable input_vtable[];
 int input_find(sd_bus *bus, const char *path, const char *iface,
@@ -218,6 +227,9 @@ void auth_free(struct auth *auth);
 
 /* errno of a card operation as a D-Bus error with a sentence */
 int pa_bus_error_from_errno(sd_bus_error *err, int r, const char *what);
+/* the same for a refusal of the autogain engine (autogain.h) */
+struct autogain_refusal;
+int pa_bus_error_from_refusal(sd_bus_error *err, const struct autogain_refusal *why);
 
 /* ---- autogain.h has the engine's slot; see there ---- */
 

@@ -919,15 +919,24 @@ static int run_get_levels(struct manager *m, sd_bus_message *call,
 			  const struct pa_op *op, sd_bus_error *err)
 {
 	struct device *d = op_device(m, op, err);
+	struct autogain_level levels[PA_MAX_INPUTS];
+	struct autogain_refusal why;
 	sd_bus_message *reply = NULL;
+	size_t n;
 	int r;
 
 	if (!d)
 		return -ENODEV;
-	r = sd_bus_message_new_method_return(call, &reply);
+	r = autogain_get_levels(d, levels, &n, &why);
 	if (r < 0)
-		return r;
-	r = autogain_get_levels(d, reply, err);
+		return pa_bus_error_from_refusal(err, &why);
+	r = sd_bus_message_new_method_return(call, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(du)");
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = sd_bus_message_append(reply, "(du)", levels[i].peak, levels[i].clips);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
 	if (r >= 0)
 		r = sd_bus_send(NULL, reply, NULL);
 	sd_bus_message_unref(reply);

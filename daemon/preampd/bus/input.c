@@ -72,6 +72,18 @@ void input_emit_changed(struct input *in, const char *prop, ...)
 						    (char **)names);
 }
 
+void input_autogain_finished(struct input *in, const char *result,
+			     double gain_db, double peak_dbfs)
+{
+	struct manager *m = device_manager(in->d);
+
+	if (manager_device_by_path(m, device_path(in->d)))
+		sd_bus_emit_signal(m->bus, in->path, PA_INPUT_IFACE,
+				   "AutoGainFinished", "sdd", result, gain_db,
+				   peak_dbfs);
+	input_emit_changed(in, "AutoGainState", NULL);
+}
+
 void input_set_locked(struct input *in, bool locked)
 {
 	if (!(in->map->caps & PA_CAP_PHANTOM))
@@ -819,10 +831,17 @@ static int run_start_autogain(struct manager *m, sd_bus_message *call,
 			      const struct pa_op *op, sd_bus_error *err)
 {
 	struct input *in = op_input(m, op, err);
+	struct autogain_refusal why;
+	int r;
 
 	if (!in)
 		return -ENODEV;
-	return autogain_start(in, op->d, op->u, call, err);
+	r = autogain_start(in, op->d, op->u, &why);
+	if (r < 0)
+		return pa_bus_error_from_refusal(err, &why);
+	r = sd_bus_reply_method_return(call, "");
+	autogain_go(in);
+	return r;
 }
 
 static int method_start_autogain(sd_bus_message *call, void *userdata,
@@ -855,7 +874,8 @@ static int run_cancel_autogain(struct manager *m, sd_bus_message *call,
 
 	if (!in)
 		return -ENODEV;
-	return autogain_cancel(in, call, err);
+	autogain_cancel(in);
+	return sd_bus_reply_method_return(call, "");
 }
 
 static int method_cancel_autogain(sd_bus_message *call, void *userdata,
