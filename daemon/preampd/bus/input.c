@@ -200,81 +200,78 @@ static void props_changed(struct input *in, uint32_t mask)
 		props_emit(in);
 }
 
+/* Reads the control of fn, when it is mapped and elem is it (or -1). */
+static bool read_fn(struct input *in, enum pa_fn fn, int elem, long *v)
+{
+	const struct pa_ref *ref = &in->map->ref[fn];
+
+	return ref->elem >= 0 && (elem < 0 || ref->elem == elem) &&
+	       card_read(card_of(in), ref->elem, ref->channel, v) == 0;
+}
+
+/*
+ * A live value read: true when it is new (first read, or differs from the
+ * last), and the caller stores it; a change of a known value is due in
+ * the next PropertiesChanged.
+ */
+static bool take(struct input *in, uint32_t field, bool differs,
+		 uint32_t prop, uint32_t *changed)
+{
+	bool known = in->live.fields & field;
+
+	if (known && !differs)
+		return false;
+	if (known)
+		*changed |= prop;
+	in->live.fields |= field;
+	return true;
+}
+
 bool input_refresh(struct input *in, int elem)
 {
-	struct card *c = card_of(in);
 	const struct pa_input_map *map = in->map;
 	uint32_t changed = 0;
 	bool saved_changed = false;
 	long v;
 
-	if ((map->caps & PA_CAP_GAIN) && (elem < 0 || map->ref[PA_FN_GAIN].elem == elem) &&
-	    card_read(c, map->ref[PA_FN_GAIN].elem, map->ref[PA_FN_GAIN].channel,
-		      &v) == 0) {
-		double db = pa_gain_db(&map->gain, v);
+	if ((map->caps & PA_CAP_GAIN) && read_fn(in, PA_FN_GAIN, elem, &v)) {
+		bool known = in->live.fields & PA_F_GAIN;
 
-		if (!(in->live.fields & PA_F_GAIN) || v != in->gain_raw) {
-			bool was = in->live.fields & PA_F_GAIN;
-
+		if (take(in, PA_F_GAIN, v != in->gain_raw, PROP_GAIN, &changed)) {
 			in->gain_raw = v;
-			in->live.gain_db = db;
-			in->live.fields |= PA_F_GAIN;
-			if (was) {
-				changed |= PROP_GAIN;
+			in->live.gain_db = pa_gain_db(&map->gain, v);
+			if (known)
 				autogain_gain_moved(in);
-			}
 			saved_changed = true;
 		}
 	}
-	if ((map->caps & PA_CAP_PHANTOM) &&
-	    (elem < 0 || map->ref[PA_FN_PHANTOM].elem == elem) &&
-	    card_read(c, map->ref[PA_FN_PHANTOM].elem,
-		      map->ref[PA_FN_PHANTOM].channel, &v) == 0) {
-		if (!(in->live.fields & PA_F_PHANTOM) || in->live.phantom != (v != 0)) {
-			if (in->live.fields & PA_F_PHANTOM)
-				changed |= PROP_PHANTOM;
-			in->live.phantom = v != 0;
-			in->live.fields |= PA_F_PHANTOM;
-			saved_changed = true;
-		}
-	}
-	for (unsigned sw = 0; sw < PA_SW_COUNT; sw++) {
-		const struct pa_ref *ref = &map->ref[PA_FN_PAD + sw];
-		uint32_t f = PA_F_SWITCH(sw);
-		bool on;
-
-		if (ref->elem < 0 || (elem >= 0 && ref->elem != elem) ||
-		    card_read(c, ref->elem, ref->channel, &v) < 0)
-			continue;
-		on = pa_switch_is_on(map, sw, v);
-		if ((in->live.fields & f) && in->live.sw[sw] == on)
-			continue;
-		if (in->live.fields & f)
-			changed |= PROP_SWITCH(sw);
-		in->live.sw[sw] = on;
-		in->live.fields |= f;
+	if ((map->caps & PA_CAP_PHANTOM) && read_fn(in, PA_FN_PHANTOM, elem, &v) &&
+	    take(in, PA_F_PHANTOM, in->live.phantom != (v != 0), PROP_PHANTOM, &changed)) {
+		in->live.phantom = v != 0;
 		saved_changed = true;
 	}
-	if ((map->caps & PA_CAP_LEVEL) &&
-	    (elem < 0 || map->ref[PA_FN_LEVEL].elem == elem) &&
-	    card_read(c, map->ref[PA_FN_LEVEL].elem,
-		      map->ref[PA_FN_LEVEL].channel, &v) == 0) {
-		/* an item that is neither: keep calling it line */
-		enum pa_level l = v == map->level_inst ? PA_LEVEL_INST :
-							 PA_LEVEL_LINE;
+	for (unsigned sw = 0; sw < PA_SW_COUNT; sw++) {
+		bool on;
 
-		if (!(in->live.fields & PA_F_LEVEL) || in->live.level != l) {
-			if (in->live.fields & PA_F_LEVEL)
-				changed |= PROP_LEVEL;
-			in->live.level = l;
-			in->live.fields |= PA_F_LEVEL;
+		if (!read_fn(in, PA_FN_PAD + sw, elem, &v))
+			continue;
+		on = pa_switch_is_on(map, sw, v);
+		if (take(in, PA_F_SWITCH(sw), in->live.sw[sw] != on, PROP_SWITCH(sw),
+			 &changed)) {
+			in->live.sw[sw] = on;
 			saved_changed = true;
 		}
 	}
-	if (map->ref[PA_FN_CLIP].elem >= 0 &&
-	    (elem < 0 || map->ref[PA_FN_CLIP].elem == elem) &&
-	    card_read(c, map->ref[PA_FN_CLIP].elem,
-		      map->ref[PA_FN_CLIP].channel, &v) == 0) {
+	if ((map->caps & PA_CAP_LEVEL) && read_fn(in, PA_FN_LEVEL, elem, &v)) {
+		/* an item that is neither: keep calling it line */
+		enum pa_level l = v == map->level_inst ? PA_LEVEL_INST : PA_LEVEL_LINE;
+
+		if (take(in, PA_F_LEVEL, in->live.level != l, PROP_LEVEL, &changed)) {
+			in->live.level = l;
+			saved_changed = true;
+		}
+	}
+	if (read_fn(in, PA_FN_CLIP, elem, &v)) {
 		bool moved = in->clip_known && v != in->clip_count;
 
 		in->clip_count = v;
