@@ -206,11 +206,11 @@ typedef int (*pa_op_run)(struct manager *m, sd_bus_message *call,
 struct pa_op {
 	pa_op_run run;
 	char path[PA_PATH_LEN];
-	double d;
-	uint32_t u;
-	bool b;
-	int i;
-	char s[PA_PRESET_NAME_MAX + 1];
+	double db;		/* SetGain, AdjustGain; StartAutoGain's target (dBFS) */
+	uint32_t listen_ms;	/* StartAutoGain */
+	bool on;		/* SetPhantom, SetPhantomLock, the switches */
+	int which;		/* a switch, a level or a 48 V policy (their enums) */
+	char name[PA_PRESET_NAME_MAX + 1];	/* a preset */
 };
 
 /* Checks action for call's sender. Where the verdict is known already

@@ -962,8 +962,8 @@ static int run_set_policy(struct manager *m, sd_bus_message *call,
 
 	if (!d)
 		return -ENODEV;
-	if (d->policy != (enum pa_policy)op->i) {
-		d->policy = (enum pa_policy)op->i;
+	if (d->policy != (enum pa_policy)op->which) {
+		d->policy = (enum pa_policy)op->which;
 		log_info("%s: 48 V policy now '%s'", d->key,
 			 pa_policy_name(d->policy));
 		emit(d, "PhantomPolicy");
@@ -987,7 +987,7 @@ static int method_set_policy(sd_bus_message *call, void *userdata,
 	if (pa_policy_from_name(policy, &p) < 0)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
 					 "The 48 V policy is \"off\", \"restore\" or \"device\".");
-	op.i = (int)p;
+	op.which = (int)p;
 	snprintf(op.path, sizeof(op.path), "%s", d->path);
 	return auth_check(d->m, call, PA_ACTION_MANAGE, interactive, &op, err);
 }
@@ -1005,7 +1005,7 @@ static int run_save_preset(struct manager *m, sd_bus_message *call,
 	device_topology(d, &t);
 	device_settings(d, &cur);
 	pa_preset_snapshot(&t, &cur, d->policy, &pre);
-	r = pa_state_preset_put(&d->state, op->s, &pre);
+	r = pa_state_preset_put(&d->state, op->name, &pre);
 	if (r == -E2BIG)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_LIMITS_EXCEEDED,
 					 "A device keeps at most %d presets.",
@@ -1028,7 +1028,7 @@ static int run_apply_preset(struct manager *m, sd_bus_message *call,
 
 	if (!d)
 		return -ENODEV;
-	i = pa_state_preset_find(&d->state, op->s);
+	i = pa_state_preset_find(&d->state, op->name);
 	if (i < 0)
 		return sd_bus_error_setf(err, PA_ERR_NO_SUCH_PRESET,
 					 "This device has no preset of that name.");
@@ -1048,7 +1048,7 @@ static int run_delete_preset(struct manager *m, sd_bus_message *call,
 
 	if (!d)
 		return -ENODEV;
-	if (pa_state_preset_delete(&d->state, op->s) < 0)
+	if (pa_state_preset_delete(&d->state, op->name) < 0)
 		return sd_bus_error_setf(err, PA_ERR_NO_SUCH_PRESET,
 					 "This device has no preset of that name.");
 	emit(d, "Presets");
@@ -1077,7 +1077,7 @@ static int preset_method(sd_bus_message *call, struct device *d,
 		return sd_bus_error_setf(err, SD_BUS_ERROR_LIMITS_EXCEEDED,
 					 "A device keeps at most %d presets.",
 					 PA_PRESETS_MAX);
-	snprintf(op.s, sizeof(op.s), "%s", name);
+	snprintf(op.name, sizeof(op.name), "%s", name);
 	snprintf(op.path, sizeof(op.path), "%s", d->path);
 	return auth_check(d->m, call, PA_ACTION_MANAGE, interactive, &op, err);
 }

@@ -545,11 +545,11 @@ static int run_set_gain(struct manager *m, sd_bus_message *call,
 	r = check_gain(in, err);
 	if (r < 0)
 		return r;
-	r = pa_gain_snap(&in->map->gain, op->d, &raw, &db);
+	r = pa_gain_snap(&in->map->gain, op->db, &raw, &db);
 	if (r == -ERANGE)
 		return sd_bus_error_setf(err, PA_ERR_OUT_OF_RANGE,
 					 "%.2f dB is outside this input's range, %.2f to %.2f dB.",
-					 op->d, in->map->gain.db_min,
+					 op->db, in->map->gain.db_min,
 					 in->map->gain.db_max);
 	if (r < 0)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
@@ -574,7 +574,7 @@ static int run_adjust_gain(struct manager *m, sd_bus_message *call,
 	r = check_gain(in, err);
 	if (r < 0)
 		return r;
-	r = pa_gain_adjust(&in->map->gain, in->gain_raw, op->d, &raw, &db);
+	r = pa_gain_adjust(&in->map->gain, in->gain_raw, op->db, &raw, &db);
 	if (r < 0)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
 					 "The change must be a finite number of dB.");
@@ -593,20 +593,20 @@ static int gain_method(sd_bus_message *call, struct input *in, pa_op_run run,
 	struct pa_op op = { .run = run };
 	int interactive, r;
 
-	r = sd_bus_message_read(call, "db", &op.d, &interactive);
+	r = sd_bus_message_read(call, "db", &op.db, &interactive);
 	if (r < 0)
 		return r;
 	r = check_gain(in, err);
 	if (r < 0)
 		return r;
-	if (!isfinite(op.d))
+	if (!isfinite(op.db))
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
 					 "The gain must be a finite number of dB.");
-	if (run == run_set_gain && (op.d < in->map->gain.db_min - 1e-6 ||
-				    op.d > in->map->gain.db_max + 1e-6))
+	if (run == run_set_gain && (op.db < in->map->gain.db_min - 1e-6 ||
+				    op.db > in->map->gain.db_max + 1e-6))
 		return sd_bus_error_setf(err, PA_ERR_OUT_OF_RANGE,
 					 "%.2f dB is outside this input's range, %.2f to %.2f dB.",
-					 op.d, in->map->gain.db_min,
+					 op.db, in->map->gain.db_min,
 					 in->map->gain.db_max);
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
 	return auth_check(device_manager(in->d), call, PA_ACTION_SET_GAIN,
@@ -651,17 +651,17 @@ static int run_set_phantom(struct manager *m, sd_bus_message *call,
 
 	if (!in)
 		return -ENODEV;
-	r = check_phantom(in, op->b, err);
+	r = check_phantom(in, op->on, err);
 	if (r < 0)
 		return r;
 	device_topology(in->d, &t);
 	device_phantom_decided(in->d, pa_phantom_group_mask(&t, in->number));
-	r = input_write_phantom(in, op->b);
-	if (r == -EPERM && op->b)
+	r = input_write_phantom(in, op->on);
+	if (r == -EPERM && op->on)
 		return sd_bus_error_setf(err, PA_ERR_IO,
 					 "The device refused 48 V: its plug-in guard holds it off for a few seconds after plug-in, or another program holds the switch.");
 	if (r < 0)
-		return write_wait_start(m, call, in, PA_FN_PHANTOM, op->b, r,
+		return write_wait_start(m, call, in, PA_FN_PHANTOM, op->on, r,
 					PA_REPLY_EMPTY, "switching 48 V", err);
 	return sd_bus_reply_method_return(call, NULL);
 }
@@ -676,8 +676,8 @@ static int method_set_phantom(sd_bus_message *call, void *userdata,
 	r = sd_bus_message_read(call, "bb", &on, &interactive);
 	if (r < 0)
 		return r;
-	op.b = on;
-	r = check_phantom(in, op.b, err);
+	op.on = on;
+	r = check_phantom(in, op.on, err);
 	if (r < 0)
 		return r;
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
@@ -699,8 +699,8 @@ static int run_set_lock(struct manager *m, sd_bus_message *call,
 		return not_supported(err, "48 V phantom power");
 	device_topology(in->d, &t);
 	group = pa_phantom_group_mask(&t, in->number);
-	input_set_locked(in, op->b);
-	if (op->b) {
+	input_set_locked(in, op->on);
+	if (op->on) {
 		/* off first, then nobody else can switch it on */
 		device_phantom_decided(in->d, group);
 		if (in->live.phantom)
@@ -709,7 +709,7 @@ static int run_set_lock(struct manager *m, sd_bus_message *call,
 	device_locks_changed(in->d);
 	device_schedule_save(in->d);
 	log_info("%s: input %u: 48 V %s", device_key(in->d), in->number,
-		 op->b ? "locked off" : "unlocked");
+		 op->on ? "locked off" : "unlocked");
 	if (r < 0)
 		return write_wait_start(m, call, in, PA_FN_PHANTOM, 0, r,
 					PA_REPLY_EMPTY, "switching 48 V off", err);
@@ -728,7 +728,7 @@ static int method_set_lock(sd_bus_message *call, void *userdata,
 		return r;
 	if (!(in->map->caps & PA_CAP_PHANTOM))
 		return not_supported(err, "48 V phantom power");
-	op.b = locked;
+	op.on = locked;
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
 	/* unlocking takes a ribbon microphone's protection off */
 	return auth_check(device_manager(in->d), call, pa_action_of_lock(locked),
@@ -747,13 +747,13 @@ static int run_set_switch(struct manager *m, sd_bus_message *call,
 
 	if (!in)
 		return -ENODEV;
-	if (!(in->map->caps & switch_caps[op->i]))
-		return not_supported(err, pa_switch_name(op->i));
-	r = input_write_switch(in, (enum pa_switch)op->i, op->b);
+	if (!(in->map->caps & switch_caps[op->which]))
+		return not_supported(err, pa_switch_name(op->which));
+	r = input_write_switch(in, (enum pa_switch)op->which, op->on);
 	if (r < 0)
-		return write_wait_start(m, call, in, PA_FN_PAD + op->i,
-					op->b ? in->map->sw_on[op->i] :
-						in->map->sw_off[op->i],
+		return write_wait_start(m, call, in, PA_FN_PAD + op->which,
+					op->on ? in->map->sw_on[op->which] :
+						in->map->sw_off[op->which],
 					r, PA_REPLY_EMPTY, "setting the switch", err);
 	return sd_bus_reply_method_return(call, NULL);
 }
@@ -775,8 +775,8 @@ static int method_set_switch(sd_bus_message *call, void *userdata,
 					 "A switch is \"pad\", \"phase\", \"highpass\" or \"air\".");
 	if (!(in->map->caps & switch_caps[sw]))
 		return not_supported(err, pa_switch_name(sw));
-	op.i = (int)sw;
-	op.b = on;
+	op.which = (int)sw;
+	op.on = on;
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
 	return auth_check(device_manager(in->d), call, PA_ACTION_SET_GAIN,
 			  interactive, &op, err);
@@ -792,10 +792,10 @@ static int run_set_level(struct manager *m, sd_bus_message *call,
 		return -ENODEV;
 	if (!(in->map->caps & PA_CAP_LEVEL))
 		return not_supported(err, "line/instrument level");
-	r = input_write_level(in, (enum pa_level)op->i);
+	r = input_write_level(in, (enum pa_level)op->which);
 	if (r < 0)
 		return write_wait_start(m, call, in, PA_FN_LEVEL,
-					op->i == PA_LEVEL_INST ? in->map->level_inst :
+					op->which == PA_LEVEL_INST ? in->map->level_inst :
 								 in->map->level_line,
 					r, PA_REPLY_EMPTY, "setting the level", err);
 	return sd_bus_reply_method_return(call, NULL);
@@ -818,7 +818,7 @@ static int method_set_level(sd_bus_message *call, void *userdata,
 					 "A level is \"line\" or \"inst\".");
 	if (!(in->map->caps & PA_CAP_LEVEL))
 		return not_supported(err, "line/instrument level");
-	op.i = (int)level;
+	op.which = (int)level;
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
 	return auth_check(device_manager(in->d), call, PA_ACTION_SET_GAIN,
 			  interactive, &op, err);
@@ -833,7 +833,7 @@ static int run_start_autogain(struct manager *m, sd_bus_message *call,
 
 	if (!in)
 		return -ENODEV;
-	r = autogain_start(in, op->d, op->u, &why);
+	r = autogain_start(in, op->db, op->listen_ms, &why);
 	if (r < 0)
 		return pa_bus_error_from_refusal(err, &why);
 	r = sd_bus_reply_method_return(call, "");
@@ -848,15 +848,15 @@ static int method_start_autogain(sd_bus_message *call, void *userdata,
 	struct pa_op op = { .run = run_start_autogain };
 	int interactive, r;
 
-	r = sd_bus_message_read(call, "dub", &op.d, &op.u, &interactive);
+	r = sd_bus_message_read(call, "dub", &op.db, &op.listen_ms, &interactive);
 	if (r < 0)
 		return r;
 	if (!autogain_capable(in))
 		return not_supported(err, "autogain");
-	if (!isfinite(op.d) || op.d > 0 || op.d < -60)
+	if (!isfinite(op.db) || op.db > 0 || op.db < -60)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
 					 "The target peak is a finite level from -60 to 0 dBFS.");
-	if (op.u < 1000 || op.u > 60000)
+	if (op.listen_ms < 1000 || op.listen_ms > 60000)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
 					 "listen_ms is 1000 to 60000.");
 	snprintf(op.path, sizeof(op.path), "%s", in->path);
