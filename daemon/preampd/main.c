@@ -193,7 +193,8 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 	return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
-int main(int argc, char **argv)
+/* The options: 0 to go on, or the exit status (--help, --version, misuse). */
+static int parse_args(int argc, char **argv, const char **config)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -202,26 +203,22 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *config = PREAMPD_CONFIG_FILE;
-	struct pa_config cfg;
-	struct manager *m = NULL;
-	sigset_t mask;
-	int c, r;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "c:dVh", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'c':
-			config = optarg;
+			*config = optarg;
 			break;
 		case 'd':
 			setenv("PREAMPD_DEBUG", "1", 1);
 			break;
 		case 'V':
 			printf("preampd %s\n", PREAMPD_VERSION);
-			return 0;
+			return -1;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return -1;
 		default:
 			usage(stderr);
 			return 2;
@@ -231,44 +228,50 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	setvbuf(stderr, NULL, _IOLBF, 0);
-	load_config(config, &cfg);
+	return 0;
+}
 
-	r = manager_new(&m, &cfg);
-	if (r < 0)
-		goto fail;
-	{
-		struct group gr, *res = NULL;
-		char buf[4096];
+/* The group that may change settings when polkit is not running. */
+static void find_fallback_group(struct manager *m)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
 
-		if (getgrnam_r(cfg.fallback_group, &gr, buf, sizeof(buf), &res) == 0 &&
-		    res) {
-			m->have_fallback_gid = true;
-			m->fallback_gid = res->gr_gid;
-		} else {
-			log_warning("group '%s' does not exist: without polkit only root may change settings",
-				    cfg.fallback_group);
-		}
+	if (getgrnam_r(m->cfg.fallback_group, &gr, buf, sizeof(buf), &res) == 0 && res) {
+		m->have_fallback_gid = true;
+		m->fallback_gid = res->gr_gid;
+	} else {
+		log_warning("group '%s' does not exist: without polkit only root may change settings",
+			    m->cfg.fallback_group);
 	}
-	r = load_profiles(m);
-	if (r < 0 && r != -ENOENT)
-		goto fail;
-	m->state_dirfd = open_dir(cfg.state_dir, true);
+}
+
+/* The state and runtime directories; a missing one costs a feature only. */
+static void open_dirs(struct manager *m)
+{
+	m->state_dirfd = open_dir(m->cfg.state_dir, true);
 	if (m->state_dirfd < 0)
 		log_error("state directory %s: %s: settings will not be kept",
-			  cfg.state_dir, strerror(-m->state_dirfd));
+			  m->cfg.state_dir, strerror(-m->state_dirfd));
 	else
-		remove_stale_tmp(m->state_dirfd, cfg.state_dir);
-	m->runtime_dirfd = open_dir(cfg.runtime_dir, true);
+		remove_stale_tmp(m->state_dirfd, m->cfg.state_dir);
+	m->runtime_dirfd = open_dir(m->cfg.runtime_dir, true);
 	if (m->runtime_dirfd < 0)
 		log_error("runtime directory %s: %s: the cards present now are adopted as they are",
-			  cfg.runtime_dir, strerror(-m->runtime_dirfd));
+			  m->cfg.runtime_dir, strerror(-m->runtime_dirfd));
 	else
-		remove_stale_tmp(m->runtime_dirfd, cfg.runtime_dir);
+		remove_stale_tmp(m->runtime_dirfd, m->cfg.runtime_dir);
+}
+
+/* The event loop, SIGTERM and SIGINT on it, and the saving thread. */
+static int start_loop(struct manager *m)
+{
+	sigset_t mask;
+	int r;
 
 	r = sd_event_default(&m->event);
 	if (r < 0)
-		goto fail;
+		return r;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -277,7 +280,7 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		r = sd_event_add_signal(m->event, NULL, SIGINT, on_signal, m);
 	if (r < 0)
-		goto fail;
+		return r;
 	/* after the signals are blocked: the thread inherits the mask */
 	if (m->state_dirfd >= 0) {
 		r = saver_new(m->event, m->state_dirfd, device_state_written, m,
@@ -286,11 +289,18 @@ int main(int argc, char **argv)
 			log_warning("no thread for saving (%s): state files are written on the loop",
 				    strerror(-r));
 	}
+	return 0;
+}
+
+/* The system bus, authorization and the objects; the name comes later. */
+static int start_bus(struct manager *m)
+{
+	int r;
 
 	r = sd_bus_open_system(&m->bus);
 	if (r < 0) {
 		log_error("cannot connect to the system bus: %s", strerror(-r));
-		goto fail;
+		return r;
 	}
 	r = sd_bus_attach_event(m->bus, m->event, 0);
 	if (r >= 0)
@@ -299,6 +309,33 @@ int main(int argc, char **argv)
 		r = auth_new(m, &m->auth);
 	if (r >= 0)
 		r = manager_start_bus(m);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = PREAMPD_CONFIG_FILE;
+	struct pa_config cfg;
+	struct manager *m = NULL;
+	int r;
+
+	r = parse_args(argc, argv, &config);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	load_config(config, &cfg);
+
+	r = manager_new(&m, &cfg);
+	if (r < 0)
+		goto fail;
+	find_fallback_group(m);
+	r = load_profiles(m);
+	if (r < 0 && r != -ENOENT)
+		goto fail;
+	open_dirs(m);
+	r = start_loop(m);
+	if (r >= 0)
+		r = start_bus(m);
 	if (r < 0)
 		goto fail;
 
