@@ -370,6 +370,104 @@ static int find_item(const struct pa_elem *e, const char *const *names)
 	return -1;
 }
 
+/* A gain: a writable integer with a dB range from the profile's scale. */
+static bool usable_gain(const struct pa_profile *prof, unsigned number,
+			const struct pa_elem *e, struct pa_input_map *in)
+{
+	const struct pa_scale *sc = &prof->input_scale[number - 1];
+	struct pa_gain_range r;
+
+	if (!sc->set)
+		sc = &prof->scale;
+	if (e->type != PA_ELEM_INTEGER || !e->writable ||
+	    e->min >= e->max || e->max - e->min > 100000)
+		return false;
+	r.raw_min = e->min;
+	r.raw_max = e->max;
+	switch (sc->set ? sc->kind : PA_SCALE_TLV) {
+	case PA_SCALE_TLV:
+		if (!e->has_db)
+			return false;
+		r.db_min = e->db_min;
+		r.db_max = e->db_max;
+		break;
+	case PA_SCALE_USBMIXER:
+		if (!e->has_usb_db)
+			return false;
+		r.db_min = e->usb_db_min;
+		r.db_max = e->usb_db_max;
+		break;
+	case PA_SCALE_LINEAR:
+		r.db_min = sc->a + (double)e->min * sc->b;
+		r.db_max = sc->a + (double)e->max * sc->b;
+		break;
+	}
+	if (!pa_gain_range_valid(&r) || r.db_min < -200 || r.db_max > 200)
+		return false;
+	in->gain = r;
+	return true;
+}
+
+/* A switch (pad, phase, high-pass, Air): its off and on values. */
+static bool usable_switch(unsigned sw, const struct pa_elem *e,
+			  struct pa_input_map *in)
+{
+	static const char *const off[] = { "Off", NULL };
+
+	if (!e->writable)
+		return false;
+	if (e->type == PA_ELEM_BOOLEAN) {
+		in->sw_off[sw] = 0;
+		in->sw_on[sw] = 1;
+	} else if (e->type == PA_ELEM_ENUMERATED && e->n_items >= 2) {
+		int o = find_item(e, off);
+
+		in->sw_off[sw] = o < 0 ? 0 : o;
+		in->sw_on[sw] = in->sw_off[sw] == 0 ? 1 : 0;
+	} else if (e->type == PA_ELEM_INTEGER && e->min < e->max) {
+		/* an attenuation in dB (UAC2 pad): off is the value nearest
+		 * 0 dB, on the one farthest from it */
+		if (e->has_usb_db || e->has_db) {
+			struct pa_gain_range r = {
+				e->min, e->max,
+				e->has_usb_db ? e->usb_db_min : e->db_min,
+				e->has_usb_db ? e->usb_db_max : e->db_max,
+			};
+
+			if (!pa_gain_range_valid(&r))
+				return false;
+			in->sw_off[sw] = pa_gain_clamp_raw(&r, 0.0);
+		} else {
+			in->sw_off[sw] = e->min;
+		}
+		in->sw_on[sw] = in->sw_off[sw] - e->min <
+				e->max - in->sw_off[sw] ? e->max : e->min;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Line or instrument level: a switch, or an enum naming both. */
+static bool usable_level(const struct pa_elem *e, struct pa_input_map *in)
+{
+	static const char *const line[] = { "Line", NULL };
+	static const char *const inst[] = { "Inst", "Instrument", "Hi-Z", NULL };
+
+	if (!e->writable)
+		return false;
+	if (e->type == PA_ELEM_BOOLEAN) {
+		in->level_line = 0;
+		in->level_inst = 1;
+		return true;
+	}
+	if (e->type != PA_ELEM_ENUMERATED)
+		return false;
+	in->level_line = find_item(e, line);
+	in->level_inst = find_item(e, inst);
+	return in->level_line >= 0 && in->level_inst >= 0;
+}
+
 /* Is e usable for fn at value channel c? Fills the input's extra data. */
 static bool usable(const struct pa_profile *prof, unsigned number,
 		   enum pa_fn fn, const struct pa_elem *e, unsigned c,
@@ -378,41 +476,8 @@ static bool usable(const struct pa_profile *prof, unsigned number,
 	if (c >= e->count || e->count > 256 || !e->readable)
 		return false;
 	switch (fn) {
-	case PA_FN_GAIN: {
-		const struct pa_scale *sc = &prof->input_scale[number - 1];
-		struct pa_gain_range r;
-
-		if (!sc->set)
-			sc = &prof->scale;
-		if (e->type != PA_ELEM_INTEGER || !e->writable ||
-		    e->min >= e->max || e->max - e->min > 100000)
-			return false;
-		r.raw_min = e->min;
-		r.raw_max = e->max;
-		switch (sc->set ? sc->kind : PA_SCALE_TLV) {
-		case PA_SCALE_TLV:
-			if (!e->has_db)
-				return false;
-			r.db_min = e->db_min;
-			r.db_max = e->db_max;
-			break;
-		case PA_SCALE_USBMIXER:
-			if (!e->has_usb_db)
-				return false;
-			r.db_min = e->usb_db_min;
-			r.db_max = e->usb_db_max;
-			break;
-		case PA_SCALE_LINEAR:
-			r.db_min = sc->a + (double)e->min * sc->b;
-			r.db_max = sc->a + (double)e->max * sc->b;
-			break;
-		}
-		if (!pa_gain_range_valid(&r) || r.db_min < -200 ||
-		    r.db_max > 200)
-			return false;
-		in->gain = r;
-		return true;
-	}
+	case PA_FN_GAIN:
+		return usable_gain(prof, number, e, in);
 	case PA_FN_PHANTOM:
 	case PA_FN_AUTOGAIN:
 		return e->writable && (e->type == PA_ELEM_BOOLEAN ||
@@ -421,61 +486,10 @@ static bool usable(const struct pa_profile *prof, unsigned number,
 	case PA_FN_PAD:
 	case PA_FN_PHASE:
 	case PA_FN_HIGHPASS:
-	case PA_FN_AIR: {
-		unsigned sw = fn - PA_FN_PAD;
-		static const char *const off[] = { "Off", NULL };
-
-		if (!e->writable)
-			return false;
-		if (e->type == PA_ELEM_BOOLEAN) {
-			in->sw_off[sw] = 0;
-			in->sw_on[sw] = 1;
-		} else if (e->type == PA_ELEM_ENUMERATED && e->n_items >= 2) {
-			int o = find_item(e, off);
-
-			in->sw_off[sw] = o < 0 ? 0 : o;
-			in->sw_on[sw] = in->sw_off[sw] == 0 ? 1 : 0;
-		} else if (e->type == PA_ELEM_INTEGER && e->min < e->max) {
-			/* an attenuation in dB (UAC2 pad): off is the value
-			 * nearest 0 dB, on the one farthest from it */
-			if (e->has_usb_db || e->has_db) {
-				struct pa_gain_range r = {
-					e->min, e->max,
-					e->has_usb_db ? e->usb_db_min : e->db_min,
-					e->has_usb_db ? e->usb_db_max : e->db_max,
-				};
-
-				if (!pa_gain_range_valid(&r))
-					return false;
-				in->sw_off[sw] = pa_gain_clamp_raw(&r, 0.0);
-			} else {
-				in->sw_off[sw] = e->min;
-			}
-			in->sw_on[sw] = in->sw_off[sw] - e->min <
-					e->max - in->sw_off[sw] ? e->max : e->min;
-		} else {
-			return false;
-		}
-		return true;
-	}
-	case PA_FN_LEVEL: {
-		static const char *const line[] = { "Line", NULL };
-		static const char *const inst[] = { "Inst", "Instrument",
-						    "Hi-Z", NULL };
-
-		if (!e->writable)
-			return false;
-		if (e->type == PA_ELEM_BOOLEAN) {
-			in->level_line = 0;
-			in->level_inst = 1;
-			return true;
-		}
-		if (e->type != PA_ELEM_ENUMERATED)
-			return false;
-		in->level_line = find_item(e, line);
-		in->level_inst = find_item(e, inst);
-		return in->level_line >= 0 && in->level_inst >= 0;
-	}
+	case PA_FN_AIR:
+		return usable_switch(fn - PA_FN_PAD, e, in);
+	case PA_FN_LEVEL:
+		return usable_level(e, in);
 	case PA_FN_METER:
 		/* a meter in 0.01 dBFS never goes above 0 dBFS (scarlett2's
 		 * linear 0..4095 "Level Meter" is not one) */
