@@ -26,7 +26,7 @@ SYSTEM_TIMEOUT  ?= 1200
 # apt install builds the driver with gcc under emulation: 4 to 15 minutes
 # on a loaded machine.
 SYSTEM_TIMEOUT_install ?= 2400
-system_timeout_of = $(or $(SYSTEM_TIMEOUT_$(1)),$(SYSTEM_TIMEOUT))
+system_timeout_of = $(or $(SYSTEM_TIMEOUT_$(strip $(1))),$(SYSTEM_TIMEOUT))
 SYSTEM_SCENARIO ?= boot
 SYSTEM_SUITE    ?= trixie
 SYSTEM_ARGS     ?=
@@ -50,9 +50,9 @@ SYSTEM_SUITES_dkms        := none
 SYSTEM_INSTALL_uninstall := tree
 SYSTEM_SUITES_uninstall  := bookworm
 
-system_suites_of      = $(filter-out none,$(or $(SYSTEM_SUITES_$(1)),trixie))
-system_long_suites_of = $(or $(SYSTEM_SUITES_LONG_$(1)),$(call system_suites_of,$(1)))
-system_install_of     = $(or $(SYSTEM_INSTALL_$(1)),packages)
+system_suites_of      = $(filter-out none,$(or $(SYSTEM_SUITES_$(strip $(1))),trixie))
+system_long_suites_of = $(or $(SYSTEM_SUITES_LONG_$(strip $(1))),$(call system_suites_of,$(1)))
+system_install_of     = $(or $(SYSTEM_INSTALL_$(strip $(1))),packages)
 
 # What installs the project the way a user does, into DESTDIR: the
 # top-level `install` once there is one; until then its parts.
