@@ -17,6 +17,8 @@
 #   unit_state UNIT            ActiveState (active, inactive, failed, ...)
 #   unit_journal UNIT [N]      the unit's last N journal lines of this boot
 #   failed_units_report        the failed units with their journal tails
+#   check_boots_clean_without_preampd  after a removal: boots to running,
+#                              no preampd unit, no preampd in the journal
 #   SYSTEM_SUITE               trixie or bookworm
 #   SYSTEM_INSTALL             how the project came in: packages (apt
 #                              install of the .debs; the scenario runs on the
@@ -324,4 +326,21 @@ output_is() {
 	local want=$1
 	shift
 	[ "$("$@" 2>/dev/null)" = "$want" ]
+}
+
+# After a removal, in the boot that follows it: the system boots to
+# running, and neither systemd nor this boot's journal knows preampd.
+check_boots_clean_without_preampd() {
+	local state
+
+	state=$(wait_boot_finished 900)
+	case "$state" in
+	running) ok "the system boots cleanly again: running" ;;
+	*)       fail "the system boots cleanly again: running" "is-system-running: $state" \
+			"$(failed_units_report)" ;;
+	esac
+	check_eq "systemd has no preampd unit" "" \
+		"$(systemctl list-unit-files --no-legend 'preampd*' 'dbus-org.preampd*')"
+	check_eq "nothing in this boot's journal names preampd" "" \
+		"$(journalctl -b --no-pager | grep -i 'preampd' | grep -v 'preamp-system')"
 }

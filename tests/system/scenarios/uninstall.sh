@@ -76,16 +76,7 @@ case $SYSTEM_BOOT in
 	reboot_and_continue
 	;;
 2)
-	state=$(wait_boot_finished 900)
-	case "$state" in
-	running) ok "the system boots cleanly again: running" ;;
-	*)       fail "the system boots cleanly again: running" "is-system-running: $state" \
-			"$(failed_units_report)" ;;
-	esac
-	check_eq "systemd has no preampd unit" "" \
-		"$(systemctl list-unit-files --no-legend 'preampd*' 'dbus-org.preampd*')"
-	check_eq "nothing in this boot's journal names preampd" "" \
-		"$(journalctl -b --no-pager | grep -i 'preampd' | grep -v 'preamp-system')"
+	check_boots_clean_without_preampd
 	check_eq "nothing named *preamp* came back" "" "$(ours)"
 	finish
 	;;
