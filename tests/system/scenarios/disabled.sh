@@ -1,6 +1,8 @@
 #!/bin/bash
-# Scenario: `systemctl disable preampd` is obeyed. The system boots with no
-# sound card. preampd is enabled, then disabled; the quad is plugged in:
+# Scenario: `systemctl disable preampd` is obeyed. In the first boot
+# preampd (enabled by its package) is disabled and stopped; the system
+# boots again, with no sound card, and preampd stays off. It is enabled,
+# then disabled again; the quad is plugged in:
 # its card appears, systemd pulls in sound.target for it and finishes
 # every job, and preampd was never started. Then it is enabled again
 # (without --now) and the quad is plugged in again: preampd starts with
@@ -21,7 +23,15 @@ no_jobs() { [ -z "$(systemctl list-jobs --no-legend --no-pager 2>/dev/null)" ]; 
 # when preampd's main process last started this boot, 0 if never
 started_at() { systemctl show -P ExecMainStartTimestampMonotonic preampd.service; }
 
+if [ "$SYSTEM_BOOT" = 1 ]; then
+	check_eq "the boot is over" running "$(wait_boot_finished 900)"
+	check "systemctl disable --now preampd" systemctl disable --now preampd.service
+	check_eq "preampd.service is disabled" disabled "$(systemctl is-enabled preampd.service 2>&1)"
+	check_eq "preampd is stopped" inactive "$(unit_state preampd.service)"
+	reboot_and_continue
+fi
 check_eq "the boot is over" running "$(wait_boot_finished 900)"
+check_eq "preampd, disabled, did not start at boot" 0 "$(started_at)"
 check "there is no sound card" no_card
 check_eq "preampd is not running" inactive "$(unit_state preampd.service)"
 check "the driver is installed" prebuilt_module_install || finish
