@@ -97,7 +97,8 @@ define check_stages
 	-$(MAKE) check-kernel
 	-$(MAKE) check-emulated$(1)
 	-$(MAKE) check-demo
-	@tests/summary.sh $(B)/results unit fuzz preampctl-e2e desktop kernel-checks \
+	@tests/summary.sh $(B)/results unit fuzz preampctl-e2e-plain preampctl-e2e-asan \
+		desktop kernel-checks \
 		$(2) $(subst @,-,$(3:system-check.%=system-%)) demo-fresh
 endef
 
