@@ -735,10 +735,6 @@ static int method_set_lock(sd_bus_message *call, void *userdata,
 			  interactive, &op, err);
 }
 
-static const uint32_t switch_caps[PA_SW_COUNT] = {
-	PA_CAP_PAD, PA_CAP_PHASE, PA_CAP_HIGHPASS, PA_CAP_AIR,
-};
-
 static int run_set_switch(struct manager *m, sd_bus_message *call,
 			  const struct pa_op *op, sd_bus_error *err)
 {
@@ -747,7 +743,7 @@ static int run_set_switch(struct manager *m, sd_bus_message *call,
 
 	if (!in)
 		return -ENODEV;
-	if (!(in->map->caps & switch_caps[op->which]))
+	if (!(in->map->caps & PA_CAP_SWITCH(op->which)))
 		return not_supported(err, pa_switch_name(op->which));
 	r = input_write_switch(in, (enum pa_switch)op->which, op->on);
 	if (r < 0)
@@ -773,7 +769,7 @@ static int method_set_switch(sd_bus_message *call, void *userdata,
 	if (pa_switch_from_name(name, &sw) < 0)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
 					 "A switch is \"pad\", \"phase\", \"highpass\" or \"air\".");
-	if (!(in->map->caps & switch_caps[sw]))
+	if (!(in->map->caps & PA_CAP_SWITCH(sw)))
 		return not_supported(err, pa_switch_name(sw));
 	op.which = (int)sw;
 	op.on = on;

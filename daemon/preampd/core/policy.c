@@ -144,12 +144,6 @@ int pa_phantom_check_set(const struct pa_topology *topo,
 	return 0;
 }
 
-static const uint32_t switch_caps[PA_SW_COUNT] = {
-	[PA_SW_PAD] = PA_CAP_PAD,
-	[PA_SW_PHASE] = PA_CAP_PHASE,
-	[PA_SW_HIGHPASS] = PA_CAP_HIGHPASS,
-	[PA_SW_AIR] = PA_CAP_AIR,
-};
 
 /* Copies gain, switches and level of src into the plan where the input
  * has them and (when only_diff) where they differ from cur. */
@@ -170,7 +164,7 @@ static void plan_values(const struct pa_topology *topo, unsigned i,
 	for (unsigned sw = 0; sw < PA_SW_COUNT; sw++) {
 		uint32_t f = PA_F_SWITCH(sw);
 
-		if (!(caps & switch_caps[sw]) || !(src->fields & f))
+		if (!(caps & PA_CAP_SWITCH(sw)) || !(src->fields & f))
 			continue;
 		if (only_diff && (cur->fields & f) && cur->sw[sw] == src->sw[sw])
 			continue;

@@ -40,6 +40,12 @@ enum pa_cap {
 	PA_CAP_AUTOGAIN	= 1u << 8,
 };
 #define PA_CAP_COUNT 9
+/* the capability of switch sw (enum pa_switch): PAD, PHASE, HIGHPASS, AIR */
+#define PA_CAP_SWITCH(sw) (PA_CAP_PAD << (sw))
+_Static_assert(PA_CAP_SWITCH(PA_SW_PHASE) == PA_CAP_PHASE &&
+	       PA_CAP_SWITCH(PA_SW_HIGHPASS) == PA_CAP_HIGHPASS &&
+	       PA_CAP_SWITCH(PA_SW_AIR) == PA_CAP_AIR,
+	       "the switches' capabilities follow enum pa_switch");
 
 /* Which fields of a pa_input_settings hold a value. */
 enum pa_field {

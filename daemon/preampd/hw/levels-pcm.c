@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <alsa/asoundlib.h>
+#include <alsa/pcm_plugin.h>
 
 #include "levels-pcm.h"
 
@@ -146,10 +147,16 @@ static int set_sw(struct lv_pcm *p)
 	return r;
 }
 
-int lv_pcm_open_name(const char *name, unsigned want_channels,
-		     struct lv_pcm **out, char *err, size_t errlen)
+/*
+ * The card's first PCM device through alsa-lib's hw plugin directly, as
+ * card.c opens the controls: no configuration (alsa.conf and what it
+ * includes) is read for it.
+ */
+static int open_hw(int card, unsigned want_channels, struct lv_pcm **out,
+		   char *err, size_t errlen)
 {
 	struct lv_pcm *p;
+	const char *name;
 	int r;
 
 	*out = NULL;
@@ -158,9 +165,10 @@ int lv_pcm_open_name(const char *name, unsigned want_channels,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	snprintf(p->name, sizeof(p->name), "%s", name);
-	r = snd_pcm_open(&p->pcm, name, SND_PCM_STREAM_CAPTURE,
-			 SND_PCM_NONBLOCK);
+	snprintf(p->name, sizeof(p->name), "hw:%d,0", card);
+	name = p->name;
+	r = snd_pcm_hw_open(&p->pcm, name, card, 0, -1, SND_PCM_STREAM_CAPTURE,
+			    SND_PCM_NONBLOCK, 0, 0);
 	if (r == -EBUSY) {
 		snprintf(err, errlen, "another program is recording from %s",
 			 name);
@@ -216,15 +224,12 @@ int lv_pcm_open_name(const char *name, unsigned want_channels,
 int lv_pcm_open(int card, unsigned want_channels, struct lv_pcm **out,
 		char *err, size_t errlen)
 {
-	char name[32];
-
 	if (card < 0) {
 		snprintf(err, errlen, "no such card %d", card);
 		*out = NULL;
 		return -EINVAL;
 	}
-	snprintf(name, sizeof(name), "hw:%d,0", card);
-	return lv_pcm_open_name(name, want_channels, out, err, errlen);
+	return open_hw(card, want_channels, out, err, errlen);
 }
 
 void lv_pcm_close(struct lv_pcm *p)
@@ -234,8 +239,6 @@ void lv_pcm_close(struct lv_pcm *p)
 	if (p->pcm) {
 		snd_pcm_drop(p->pcm);
 		snd_pcm_close(p->pcm);
-		/* opening parsed alsa.conf: give its tree back until next time */
-		snd_config_update_free_global();
 	}
 	free(p->buf);
 	free(p);

@@ -24,9 +24,6 @@ struct lv_pcm;
  */
 int lv_pcm_open(int card, unsigned want_channels, struct lv_pcm **out,
 		char *err, size_t errlen);
-/* the same for any ALSA PCM name (tests, tools) */
-int lv_pcm_open_name(const char *name, unsigned want_channels,
-		     struct lv_pcm **out, char *err, size_t errlen);
 void lv_pcm_close(struct lv_pcm *p);
 
 /* The one descriptor to watch and its poll events, as epoll takes them
