@@ -600,8 +600,8 @@ static const char *hw_status_word(struct autogain *a, int *err)
 	long v;
 
 	*err = card_read(card_of(a), st->elem, st->channel, &v);
-	if (*err < 0 || (size_t)st->elem >= n || v < 0 ||
-	    (unsigned long)v >= e[st->elem].n_items)
+	if (*err < 0 || (size_t)st->elem >= n || v < 0 || !e[st->elem].items ||
+	    (unsigned long)v >= e[st->elem].n_items || v >= PA_ITEMS_MAX)
 		return NULL;
 	return e[st->elem].items[v];
 }

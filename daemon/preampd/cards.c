@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "preampd.h"
@@ -153,6 +154,26 @@ static void drop_card(struct manager *m, struct card *c)
 	card_free(c);
 }
 
+/* What the plug-in cost preampd: from udev's event to the device restored
+ * and on the bus, and the part of it that the control writes took. */
+static void log_setup_time(const struct usb_identity *id, const struct card *c)
+{
+	struct timespec ts;
+	uint64_t now, usec;
+	unsigned n;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	card_write_stats(c, &n, &usec);
+	if (!id->usec_heard || now < id->usec_heard + usec)
+		return;
+	log_debug("card %d (%s): set up in %.1f ms: %.1f ms of preampd's own work, %.1f ms in %u control writes",
+		  id->card_index, id->card_id,
+		  (double)(now - id->usec_heard) / 1000.0,
+		  (double)(now - id->usec_heard - usec) / 1000.0,
+		  (double)usec / 1000.0, n);
+}
+
 static void card_plugged(void *userdata, const struct usb_identity *id)
 {
 	struct manager *m = userdata;
@@ -170,6 +191,8 @@ static void card_plugged(void *userdata, const struct usb_identity *id)
 	if (card_new(m->event, id, &card_ops, m, &c) < 0)
 		return;
 	m->cards[m->n_cards++] = c;
+	if (card_device(c))
+		log_setup_time(id, c);
 }
 
 /* this plug-in of the card is over: its device and restore marker go */

@@ -18,6 +18,7 @@
 #define N_ELEMS 24
 
 static struct pa_elem elems[N_ELEMS];
+static char items[N_ELEMS][2][PA_ITEM_LEN];
 
 static void elem(unsigned i, const char *name, enum pa_elem_type t, long min,
 		 long max, double db_min, double db_max)
@@ -41,6 +42,7 @@ static void elem(unsigned i, const char *name, enum pa_elem_type t, long min,
 	}
 	if (t == PA_ELEM_ENUMERATED) {
 		e->n_items = 2;
+		e->items = items[i];
 		snprintf(e->items[0], PA_ITEM_LEN, "Line");
 		snprintf(e->items[1], PA_ITEM_LEN, "Inst");
 	}

@@ -62,6 +62,7 @@ static void free_set(struct set *s)
 
 struct card {
 	struct pa_elem e[256];
+	char items[256][PA_ITEMS_MAX][PA_ITEM_LEN];	/* e[i].items */
 	size_t n;
 };
 
@@ -103,6 +104,8 @@ static void parse_contents(const char *text, struct card *c)
 				e->type = PA_ELEM_BOOLEAN;
 			else if (!strncmp(p + 7, "ENUMERATED", 10))
 				e->type = PA_ELEM_ENUMERATED;
+			if (e->type == PA_ELEM_ENUMERATED)
+				e->items = c->items[e - c->e];
 			p = strstr(buf, "access=");
 			e->readable = p[7] == 'r';
 			e->writable = p[8] == 'w';
@@ -123,7 +126,7 @@ static void parse_contents(const char *text, struct card *c)
 			const char *q = strchr(p, '\'');
 			const char *end = strrchr(p, '\'');
 
-			if (idx < PA_ITEMS_MAX)
+			if (e->items && idx < PA_ITEMS_MAX)
 				snprintf(e->items[idx], PA_ITEM_LEN, "%.*s",
 					 (int)(end - q - 1), q + 1);
 		} else if ((p = strstr(buf, "| dBminmax-min="))) {

@@ -359,9 +359,19 @@ static bool id_matches(const struct pa_profile *p, uint16_t vid, uint16_t pid)
 	return false;
 }
 
+void pa_elems_free(struct pa_elem *elems, size_t n)
+{
+	if (!elems)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(elems[i].items);
+	free(elems);
+}
+
 static int find_item(const struct pa_elem *e, const char *const *names)
 {
-	unsigned n = e->n_items < PA_ITEMS_MAX ? e->n_items : PA_ITEMS_MAX;
+	unsigned n = !e->items ? 0 :
+		     e->n_items < PA_ITEMS_MAX ? e->n_items : PA_ITEMS_MAX;
 
 	for (const char *const *nm = names; *nm; nm++)
 		for (unsigned i = 0; i < n; i++)

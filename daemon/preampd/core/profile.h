@@ -65,14 +65,20 @@ struct pa_elem {
 	unsigned count;		/* values (channels) */
 	enum pa_elem_type type;
 	long min, max;		/* INTEGER */
-	unsigned n_items;	/* ENUMERATED */
-	char items[PA_ITEMS_MAX][PA_ITEM_LEN];
+	unsigned n_items;	/* ENUMERATED: the card's count */
+	/* ENUMERATED: the first min(n_items, PA_ITEMS_MAX) names, allocated
+	 * (pa_elems_free); NULL for every other type, which is most of a
+	 * card's controls */
+	char (*items)[PA_ITEM_LEN];
 	bool readable, writable, inactive;
 	bool has_db;		/* TLV: dB at min and max */
 	double db_min, db_max;
 	bool has_usb_db;	/* usbmixer: dB at min and max */
 	double usb_db_min, usb_db_max;
 };
+
+/* Frees the item names of n elements, then the array. */
+void pa_elems_free(struct pa_elem *elems, size_t n);
 
 /* One mapping rule of a profile file. */
 struct pa_rule {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <alsa/asoundlib.h>
 #include <alsa/control_plugin.h>
 
@@ -33,7 +34,23 @@ struct card {
 	size_t n_elems;
 	struct device *device;
 	bool gone;
+	unsigned n_writes;
+	uint64_t write_usec;
 };
+
+static uint64_t monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void card_write_stats(const struct card *c, unsigned *n, uint64_t *usec)
+{
+	*n = c->n_writes;
+	*usec = c->write_usec;
+}
 
 const struct usb_identity *card_identity(const struct card *c)
 {
@@ -60,7 +77,7 @@ void card_take_elems(struct card *c, struct pa_elem *elems, size_t n)
 {
 	if (elems == c->elems)
 		return;
-	free(c->elems);
+	pa_elems_free(c->elems, c->n_elems);
 	c->elems = elems;
 	c->n_elems = n;
 }
@@ -129,8 +146,12 @@ static int read_info(snd_ctl_t *ctl, unsigned numid, struct pa_elem *e)
 		e->min = 0;
 		e->max = 1;
 	} else if (e->type == PA_ELEM_ENUMERATED) {
+		unsigned kept;
+
 		e->n_items = snd_ctl_elem_info_get_items(info);
-		for (unsigned i = 0; i < e->n_items && i < PA_ITEMS_MAX; i++) {
+		kept = e->n_items < PA_ITEMS_MAX ? e->n_items : PA_ITEMS_MAX;
+		e->items = kept ? calloc(kept, sizeof(*e->items)) : NULL;
+		for (unsigned i = 0; e->items && i < kept; i++) {
 			snd_ctl_elem_info_set_item(info, i);
 			if (snd_ctl_elem_info(ctl, info) < 0)
 				break;
@@ -209,7 +230,7 @@ static int read_elems(struct card *c)
 		}
 		snd_ctl_elem_list_free_space(list);
 	}
-	free(c->elems);
+	pa_elems_free(c->elems, c->n_elems);
 	c->elems = elems;
 	c->n_elems = got;
 	read_usbmixer(c);
@@ -248,12 +269,12 @@ static int on_rematch(sd_event_source *s, uint64_t usec, void *userdata)
 	if (r < 0) {
 		log_warning("card %d: cannot list its controls: %s",
 			    c->id.card_index, snd_strerror(r));
-		free(fresh);
+		pa_elems_free(fresh, n_fresh);
 		return 0;
 	}
 	c->ops->relisted(c->userdata, c, fresh, n_fresh);
 	if (c->elems != fresh)
-		free(fresh);
+		pa_elems_free(fresh, n_fresh);
 	return 0;
 }
 
@@ -296,6 +317,7 @@ static void handle_event(struct card *c, unsigned mask, unsigned numid)
 			/* keep what matching derived; take the flags */
 			c->elems[e].inactive = fresh.inactive;
 			c->elems[e].writable = fresh.writable;
+			free(fresh.items);
 		}
 	}
 	if (mask & (SND_CTL_EVENT_MASK_VALUE | SND_CTL_EVENT_MASK_INFO))
@@ -409,7 +431,7 @@ void card_free(struct card *c)
 	if (!c)
 		return;
 	card_gone(c);
-	free(c->elems);
+	pa_elems_free(c->elems, c->n_elems);
 	free(c);
 }
 
@@ -456,15 +478,24 @@ int card_write(struct card *c, int elem, unsigned channel, long value)
 {
 	snd_ctl_elem_value_t *v;
 	const struct pa_elem *e;
+	uint64_t t0;
 	int r;
 
-	snd_ctl_elem_value_alloca(&v);
-	r = elem_value(c, elem, v);	/* the other channels stay */
-	if (r < 0)
-		return r;
+	if (c->gone || !c->ctl)
+		return -ENODEV;
+	if (elem < 0 || (size_t)elem >= c->n_elems)
+		return -EINVAL;
 	e = &c->elems[elem];
 	if (channel >= e->count || value < e->min || value > e->max)
 		return -EINVAL;
+	snd_ctl_elem_value_alloca(&v);
+	if (e->count > 1) {
+		r = elem_value(c, elem, v);	/* the other channels stay */
+		if (r < 0)
+			return r;
+	} else {
+		snd_ctl_elem_value_set_numid(v, e->numid);
+	}
 	switch (e->type) {
 	case PA_ELEM_BOOLEAN:
 		snd_ctl_elem_value_set_boolean(v, channel, value);
@@ -478,7 +509,10 @@ int card_write(struct card *c, int elem, unsigned channel, long value)
 	default:
 		return -EINVAL;
 	}
+	t0 = monotonic_usec();
 	r = snd_ctl_elem_write(c->ctl, v);
+	c->write_usec += monotonic_usec() - t0;
+	c->n_writes++;
 	return r < 0 ? r : 0;
 }
 

@@ -48,6 +48,9 @@ void card_set_device(struct card *c, struct device *d);
 /* One value (channel) of element elem. -ENODEV once the card is gone. */
 int card_read(struct card *c, int elem, unsigned channel, long *value);
 int card_write(struct card *c, int elem, unsigned channel, long value);
+/* the control writes since the card was opened: how many, and the time
+ * they took in microseconds (the driver's USB transfers, mostly) */
+void card_write_stats(const struct card *c, unsigned *n, uint64_t *usec);
 /*
  * ALSA element lock (snd_ctl_elem_lock / unlock) of the element with this
  * numid: unlike its index, it stays the same when the card's controls are

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libudev.h>
 #include <systemd/sd-device.h>
 
@@ -108,10 +109,13 @@ static void card_appeared(struct hotplug *h, struct udev_device *dev,
 			  bool at_start)
 {
 	struct usb_identity id;
+	struct timespec ts;
 	int r;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	r = identify(dev, &id);
 	id.coldplug = at_start;
+	id.usec_heard = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	if (r == -ENODEV)
 		return;	/* not a USB card */
 	if (r < 0) {

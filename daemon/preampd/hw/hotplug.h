@@ -25,6 +25,7 @@ struct usb_identity {
 	char card_syspath[256];
 	char card_sysname[32];
 	uint64_t usec_initialized;	/* of the card: this plug-in */
+	uint64_t usec_heard;	/* CLOCK_MONOTONIC: when preampd heard of it */
 	bool coldplug;		/* found at start, not announced by an event */
 	int card_index;
 	char card_id[64];
