@@ -129,7 +129,7 @@ static void plug_in_under_off_switches_48v_off(void **state)
 	settings(&saved, 20, true);	/* and so was it saved */
 	saved.in[0].sw[PA_SW_PAD] = true;
 	saved.in[3].level = PA_LEVEL_INST;
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_OFF, false, &p);
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_OFF, &p);
 	/* every gain goes back, the pad and the level too */
 	for (unsigned i = 0; i < 4; i++) {
 		assert_true(p.write.in[i].fields & PA_F_GAIN);
@@ -149,7 +149,7 @@ static void plug_in_under_off_switches_48v_off(void **state)
 	assert_int_equal(p.lock, 0);
 }
 
-static void a_non_persistent_device_gets_every_value(void **state)
+static void a_restore_writes_only_what_differs(void **state)
 {
 	struct pa_topology t;
 	struct pa_settings cur, saved;
@@ -157,17 +157,26 @@ static void a_non_persistent_device_gets_every_value(void **state)
 
 	(void)state;
 	quad(&t, false);
+	t.caps[1] |= PA_CAP_SWITCH(PA_SW_PHASE);
 	settings(&cur, 20, false);
 	settings(&saved, 20, false);
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_OFF, false, &p);
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_OFF, &p);
+	/* the locks are the daemon's, not the device's: always there */
 	for (unsigned i = 0; i < 4; i++)
-		assert_true(p.write.in[i].fields & PA_F_GAIN);
-	/* a persistent one only what differs */
+		assert_int_equal(p.write.in[i].fields & ~PA_F_LOCK, 0);
 	saved.in[2].gain_db = 30;
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_OFF, true, &p);
+	cur.in[1].fields |= PA_F_PHASE;
+	saved.in[1].fields |= PA_F_PHASE;
+	saved.in[1].sw[PA_SW_PHASE] = true;
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_OFF, &p);
 	for (unsigned i = 0; i < 4; i++)
 		assert_int_equal(!!(p.write.in[i].fields & PA_F_GAIN), i == 2);
+	assert_int_equal(p.write.in[1].fields & ~PA_F_LOCK, PA_F_PHASE);
 	assert_false(p.write.in[0].fields & PA_F_PAD);
+	/* a value the driver could not read is written */
+	cur.in[3].fields &= ~PA_F_GAIN;
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_OFF, &p);
+	assert_true(p.write.in[3].fields & PA_F_GAIN);
 }
 
 static void restore_waits_for_the_guard(void **state)
@@ -181,20 +190,20 @@ static void restore_waits_for_the_guard(void **state)
 	settings(&cur, 0, false);
 	settings(&saved, 0, false);
 	saved.in[0].phantom = saved.in[1].phantom = true;	/* group 1-2 on */
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, false, &p);
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, &p);
 	assert_int_equal(p.phantom_later, 0x1);
 	for (unsigned i = 0; i < 4; i++)
 		assert_false(p.write.in[i].fields & PA_F_PHANTOM);
 	/* without a guard (scarlett2), at once */
 	quad(&t, false);
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, false, &p);
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, &p);
 	assert_int_equal(p.phantom_later, 0);
 	assert_true(p.write.in[0].fields & PA_F_PHANTOM);
 	assert_true(p.write.in[0].phantom);
 	assert_false(p.write.in[2].fields & PA_F_PHANTOM);
 	/* under "device", nothing */
 	cur.in[2].phantom = cur.in[3].phantom = true;
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_DEVICE, false, &p);
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_DEVICE, &p);
 	for (unsigned i = 0; i < 4; i++)
 		assert_false(p.write.in[i].fields & PA_F_PHANTOM);
 	assert_int_equal(p.phantom_later, 0);
@@ -211,7 +220,7 @@ static void a_locked_input_holds_its_whole_group_off(void **state)
 	settings(&cur, 0, true);
 	settings(&saved, 0, true);
 	saved.in[1].locked = true;	/* a ribbon on input 2 */
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, false, &p);
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, &p);
 	assert_int_equal(p.lock, 0x3);	/* inputs 1 and 2: one switch */
 	assert_true(p.write.in[0].fields & PA_F_PHANTOM);
 	assert_false(p.write.in[0].phantom);
@@ -221,7 +230,7 @@ static void a_locked_input_holds_its_whole_group_off(void **state)
 	/* the same under a guard: off now, nothing later */
 	quad(&t, true);
 	settings(&cur, 0, false);
-	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, false, &p);
+	pa_plan_restore(&t, &cur, &saved, PA_POLICY_RESTORE, &p);
 	assert_int_equal(p.phantom_later, 0x4);
 	assert_int_equal(p.lock, 0x3);
 }
@@ -235,14 +244,14 @@ static void without_a_state_file_only_the_policy_acts(void **state)
 	(void)state;
 	quad(&t, false);
 	settings(&cur, 0, true);
-	pa_plan_restore(&t, &cur, NULL, PA_POLICY_OFF, false, &p);
+	pa_plan_restore(&t, &cur, NULL, PA_POLICY_OFF, &p);
 	for (unsigned i = 0; i < 4; i++)
 		assert_false(p.write.in[i].fields & PA_F_GAIN);
 	assert_true(p.write.in[0].fields & PA_F_PHANTOM);
 	assert_true(p.write.in[2].fields & PA_F_PHANTOM);
-	pa_plan_restore(&t, &cur, NULL, PA_POLICY_RESTORE, false, &p);
+	pa_plan_restore(&t, &cur, NULL, PA_POLICY_RESTORE, &p);
 	assert_true(p.write.in[0].fields & PA_F_PHANTOM);	/* safe side */
-	pa_plan_restore(&t, &cur, NULL, PA_POLICY_DEVICE, false, &p);
+	pa_plan_restore(&t, &cur, NULL, PA_POLICY_DEVICE, &p);
 	assert_false(p.write.in[0].fields & PA_F_PHANTOM);
 }
 
@@ -412,7 +421,7 @@ int main(void)
 		cmocka_unit_test(the_48v_table),
 		cmocka_unit_test(the_48v_invariants_hold_everywhere),
 		cmocka_unit_test(plug_in_under_off_switches_48v_off),
-		cmocka_unit_test(a_non_persistent_device_gets_every_value),
+		cmocka_unit_test(a_restore_writes_only_what_differs),
 		cmocka_unit_test(restore_waits_for_the_guard),
 		cmocka_unit_test(a_locked_input_holds_its_whole_group_off),
 		cmocka_unit_test(without_a_state_file_only_the_policy_acts),

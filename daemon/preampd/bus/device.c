@@ -645,7 +645,7 @@ static void restore(struct device *d, const struct marker *mk,
 			d->phantom_pending = mk->pending & topo.present &
 					     ~adopt.lock;
 	}
-	pa_plan_restore(&fresh, &cur, saved, d->policy, d->persistent, &rest);
+	pa_plan_restore(&fresh, &cur, saved, d->policy, &rest);
 	/* merge: the adoption's locks and switch-offs, then the restore */
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		struct pa_input_settings *w = &rest.write.in[i];

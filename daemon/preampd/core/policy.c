@@ -146,17 +146,17 @@ int pa_phantom_check_set(const struct pa_topology *topo,
 
 
 /* Copies gain, switches and level of src into the plan where the input
- * has them and (when only_diff) where they differ from cur. */
+ * has them and they differ from cur. */
 static void plan_values(const struct pa_topology *topo, unsigned i,
 			const struct pa_input_settings *src,
-			const struct pa_input_settings *cur, bool only_diff,
+			const struct pa_input_settings *cur,
 			struct pa_input_settings *w)
 {
 	uint32_t caps = topo->caps[i];
 
 	if ((caps & PA_CAP_GAIN) && (src->fields & PA_F_GAIN) &&
 	    isfinite(src->gain_db) &&
-	    (!only_diff || !(cur->fields & PA_F_GAIN) ||
+	    (!(cur->fields & PA_F_GAIN) ||
 	     fabs(cur->gain_db - src->gain_db) > 1e-6)) {
 		w->fields |= PA_F_GAIN;
 		w->gain_db = src->gain_db;
@@ -166,13 +166,13 @@ static void plan_values(const struct pa_topology *topo, unsigned i,
 
 		if (!(caps & PA_CAP_SWITCH(sw)) || !(src->fields & f))
 			continue;
-		if (only_diff && (cur->fields & f) && cur->sw[sw] == src->sw[sw])
+		if ((cur->fields & f) && cur->sw[sw] == src->sw[sw])
 			continue;
 		w->fields |= f;
 		w->sw[sw] = src->sw[sw];
 	}
 	if ((caps & PA_CAP_LEVEL) && (src->fields & PA_F_LEVEL) &&
-	    (!only_diff || !(cur->fields & PA_F_LEVEL) ||
+	    (!(cur->fields & PA_F_LEVEL) ||
 	     cur->level != src->level)) {
 		w->fields |= PA_F_LEVEL;
 		w->level = src->level;
@@ -200,7 +200,7 @@ static uint32_t saved_locks(const struct pa_topology *topo,
 void pa_plan_restore(const struct pa_topology *topo,
 		     const struct pa_settings *current,
 		     const struct pa_settings *saved, enum pa_policy policy,
-		     bool persistent, struct pa_plan *plan)
+		     struct pa_plan *plan)
 {
 	uint32_t done = 0;
 
@@ -215,7 +215,7 @@ void pa_plan_restore(const struct pa_topology *topo,
 		if (!(topo->present & (1u << i)))
 			continue;
 		if (saved)
-			plan_values(topo, i, &saved->in[i], cur, persistent, w);
+			plan_values(topo, i, &saved->in[i], cur, w);
 		if (saved && (saved->in[i].fields & PA_F_LOCK)) {
 			w->fields |= PA_F_LOCK;
 			w->locked = saved->in[i].locked;
@@ -289,7 +289,7 @@ void pa_plan_preset(const struct pa_topology *topo,
 
 		if (!(topo->present & (1u << i)))
 			continue;
-		plan_values(topo, i, p, cur, true, w);
+		plan_values(topo, i, p, cur, w);
 		if (policy != PA_POLICY_RESTORE ||
 		    !(topo->caps[i] & PA_CAP_PHANTOM) ||
 		    !(p->fields & PA_F_PHANTOM))

@@ -63,14 +63,16 @@ struct pa_plan {
 
 /*
  * The restore of a device just plugged in. saved is NULL without a state
- * file. A persistent device gets only the values that differ from current;
- * others get every saved value their capabilities allow. 48 V follows the
- * policy, per group; a locked group is switched off whatever the policy.
+ * file. Only the saved values that differ from current, and that the
+ * input's capabilities allow, are written: current is what the driver read
+ * from the device, so an equal value would cost a transfer and change
+ * nothing. 48 V follows the policy, per group; a locked group is switched
+ * off whatever the policy.
  */
 void pa_plan_restore(const struct pa_topology *topo,
 		     const struct pa_settings *current,
 		     const struct pa_settings *saved, enum pa_policy policy,
-		     bool persistent, struct pa_plan *plan);
+		     struct pa_plan *plan);
 
 /*
  * A daemon that restarted and adopts a device it had restored: nothing is

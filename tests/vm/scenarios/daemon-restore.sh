@@ -1,5 +1,6 @@
 #!/bin/bash
-# preampd's restore: a replug brings the settings back with 48 V off under
+# preampd's restore: a replug brings the settings back, sending only what
+# differs from the device's, with 48 V off under
 # the default policy although alsactl's restore rule had a state with it
 # on; "restore" brings 48 V back after the driver's plug-in guard; a
 # restart of the daemon changes nothing; a reboot-like start (empty /run)
@@ -39,6 +40,11 @@ unplug() {
 	emu_unplug quad && wait_until 15 plugged 0
 }
 guard_lifted() { pd_guard_lifted "$PD_CARD"; }
+# the SET_GAIN, SET_SWITCH and SET_ALL_STATE requests the device had
+set_counts_of() {
+	emu "$1" counters | awk -F= '/^req.SET_GAIN=/ { g = $2 } /^req.SET_SWITCH=/ { s = $2 } /^req.SET_ALL_STATE=/ { a = $2 } END { print g + 0, s + 0, a + 0 }'
+}
+quad_set_counts() { set_counts_of quad; }
 # the key of the Nth device in plug-in order
 dev_key() {
 	pd_get "$(pd_devices | awk -v i="$1" '{ gsub(/"/, ""); print $(i + 2) }')" \
@@ -63,6 +69,18 @@ plug_in "it plugs in again"
 check_eq "the gain came back" 20 "$(emu quad get in1.gain_db)"
 check_eq "48 V stayed off (policy off)" 0 "$(emu quad get in1.phantom)"
 check_eq "D-Bus agrees" false "$(pd_in_get 1 Phantom)"
+
+# --- preampd alone (alsactl's state aside): only what differs from the
+#     device's power-on defaults is sent, input 1's gain, not a switch
+check "it unplugs" unplug
+mv /var/lib/alsa/asound.state /tmp/asound.state.aside
+check "the counters start again" emu quad reset-counters
+plug_in "it plugs in again"
+check_eq "the gain came back" 20 "$(emu quad get in1.gain_db)"
+check "the restore is logged" wait_until 10 sh -c "[ \"\$(grep -c '$KEY: restoring the saved settings' $PD_LOG)\" -ge 2 ]"
+sleep 1
+check_eq "one SET_GAIN was sent, no switch, no SET_ALL_STATE" "1 0 0" "$(quad_set_counts)"
+mv /tmp/asound.state.aside /var/lib/alsa/asound.state
 
 # --- a driver without a guard (as scarlett2): alsactl switches 48 V on
 #     before preampd sees the card; preampd switches it off at once
@@ -287,9 +305,6 @@ driver_says() {
 		echo "$(cat "$i/../product") $(cat "$i/persistent")"
 	done
 }
-set_counts() {
-	emu octo counters | awk -F= '/^req.SET_GAIN=/ { g = $2 } /^req.SET_SWITCH=/ { s = $2 } /^req.SET_ALL_STATE=/ { a = $2 } END { print g + 0, s + 0, a + 0 }'
-}
 check "the octo emulator starts" emu_start octo octo --serial PO8-PERSIST1 || finish
 check "it plugs in" emu_plug octo
 check "preampd has two devices" wait_until 30 plugged 2
@@ -322,7 +337,7 @@ check "input 2 is back at 12 dB" wait_until 30 sh -c '[ "$(preamp-emu-ctl /run/e
 check "the log says only what differs" wait_until 5 grep -q "persistent device: only what differs" "$PD_LOG"
 check_eq "input 1 kept its 30 dB" 30 "$(emu octo get in1.gain_db)"
 sleep 1
-check_eq "one SET_GAIN was sent, no switch, no SET_ALL_STATE" "1 0 0" "$(set_counts)"
+check_eq "one SET_GAIN was sent, no switch, no SET_ALL_STATE" "1 0 0" "$(set_counts_of octo)"
 check "the octo unplugs" emu_unplug octo
 emu_stop octo
 
