@@ -4,10 +4,13 @@
  *   bench-util now
  *       CLOCK_MONOTONIC in seconds (6 decimals), the clock of udevadm
  *       monitor's and the kernel's timestamps
- *   bench-util wait-state SOCKET TIMEOUT_S KEY=VALUE...
+ *   bench-util wait-state [--fresh] SOCKET TIMEOUT_S KEY=VALUE...
  *       asks the emulator's control socket for its state every
  *       millisecond until every KEY has VALUE; prints the monotonic time
- *       of the first poll that saw them all. Exit 1 on timeout.
+ *       of the first poll that saw them all. With --fresh, only after a
+ *       poll that saw one of them differ (the device powered up at its
+ *       defaults: an unplugged emulator keeps its last values until it is
+ *       plugged in again). Exit 1 on timeout.
  *   bench-util count-renames DIR SECONDS
  *       counts files renamed into DIR (inotify IN_MOVED_TO: an atomic
  *       state-file write) during SECONDS; prints the count
@@ -83,8 +86,16 @@ static bool has(const char *state, const char *kv)
 static int wait_state(int argc, char **argv)
 {
 	static char buf[65536];
-	double end = mono() + atof(argv[3]);
+	bool fresh = argc > 2 && !strcmp(argv[2], "--fresh");
+	double end;
 
+	if (fresh) {
+		argv++;
+		argc--;
+	}
+	if (argc < 5)
+		return 2;
+	end = mono() + atof(argv[3]);
 	while (mono() < end) {
 		if (get_state(argv[2], buf, sizeof(buf)) == 0) {
 			double t = mono();
@@ -92,7 +103,9 @@ static int wait_state(int argc, char **argv)
 
 			for (i = 4; i < argc && has(buf, argv[i]); i++)
 				;
-			if (i == argc) {
+			if (i < argc)
+				fresh = false;	/* one differs: from here on */
+			else if (!fresh) {
 				printf("%.6f\n", t);
 				return 0;
 			}
@@ -184,7 +197,7 @@ int main(int argc, char **argv)
 		return count_renames(argv[2], atof(argv[3]));
 	if (argc == 2 && !strcmp(argv[1], "ms-stats"))
 		return ms_stats();
-	fprintf(stderr, "usage: bench-util now | wait-state SOCKET TIMEOUT_S KEY=VALUE... |\n"
+	fprintf(stderr, "usage: bench-util now | wait-state [--fresh] SOCKET TIMEOUT_S KEY=VALUE... |\n"
 		"       count-renames DIR SECONDS | ms-stats\n");
 	return 2;
 }
