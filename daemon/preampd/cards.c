@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,13 +66,13 @@ static void card_listed(void *userdata, struct card *c)
 	if (r <= 0) {
 		log_debug("card %d (%s): no profile matches its %zu controls",
 			  id->card_index, id->card_id, n);
-	} else {
-		r = device_new(m, c, match, NULL);
-		if (r < 0)
-			log_error("card %d (%s): cannot set up the device: %s",
-				  id->card_index, id->card_id, strerror(-r));
+		free(match);
+		return;
 	}
-	free(match);
+	r = device_new(m, c, match, NULL);	/* takes match */
+	if (r < 0)
+		log_error("card %d (%s): cannot set up the device: %s",
+			  id->card_index, id->card_id, strerror(-r));
 }
 
 static void card_relisted(void *userdata, struct card *c, struct pa_elem *fresh,
@@ -154,24 +155,43 @@ static void drop_card(struct manager *m, struct card *c)
 	card_free(c);
 }
 
-/* What the plug-in cost preampd: from udev's event to the device restored
- * and on the bus, and the part of it that the control writes took. */
-static void log_setup_time(const struct usb_identity *id, const struct card *c)
+static uint64_t clock_usec(clockid_t clock)
 {
 	struct timespec ts;
-	uint64_t now, usec;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* What the plug-in cost preampd: from udev's event to the device restored
+ * and on the bus, the control writes' part of it, and the CPU time it
+ * took (its own work: a write waits for the device, it does not compute) */
+static void log_setup_time(const struct usb_identity *id, const struct card *c)
+{
+	uint64_t now = clock_usec(CLOCK_MONOTONIC);
+	uint64_t cpu = clock_usec(CLOCK_THREAD_CPUTIME_ID);
+	uint64_t usec;
 	unsigned n;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	card_write_stats(c, &n, &usec);
-	if (!id->usec_heard || now < id->usec_heard + usec)
+	if (!id->usec_heard || now < id->usec_heard || cpu < id->cpu_usec_heard)
 		return;
-	log_debug("card %d (%s): set up in %.1f ms: %.1f ms of preampd's own work, %.1f ms in %u control writes",
+	log_debug("card %d (%s): set up in %.1f ms: %.1f ms of CPU (preampd's own work), %.1f ms in %u control writes",
 		  id->card_index, id->card_id,
 		  (double)(now - id->usec_heard) / 1000.0,
-		  (double)(now - id->usec_heard - usec) / 1000.0,
+		  (double)(cpu - id->cpu_usec_heard) / 1000.0,
 		  (double)usec / 1000.0, n);
+}
+
+/*
+ * A plug-in's matching and parsing free as much as the device keeps,
+ * between the blocks it keeps: the pages of the free blocks go back to
+ * the system (as sd-event's memory-pressure handler does with the same
+ * call), or a daemon that saw many plug-ins keeps their peak.
+ */
+static void give_back_memory(void)
+{
+	malloc_trim(0);
 }
 
 static void card_plugged(void *userdata, const struct usb_identity *id)
@@ -193,6 +213,7 @@ static void card_plugged(void *userdata, const struct usb_identity *id)
 	m->cards[m->n_cards++] = c;
 	if (card_device(c))
 		log_setup_time(id, c);
+	give_back_memory();
 }
 
 /* this plug-in of the card is over: its device and restore marker go */
@@ -203,8 +224,10 @@ static void card_unplugged(void *userdata, const char *syspath,
 	struct card *c = find_card(m, syspath);
 	char marker[64];
 
-	if (c)
+	if (c) {
 		drop_card(m, c);
+		give_back_memory();
+	}
 	snprintf(marker, sizeof(marker), "%s.instance", sysname);
 	if (m->runtime_dirfd >= 0 && !strncmp(sysname, "card", 4))
 		unlinkat(m->runtime_dirfd, marker, 0);

@@ -121,7 +121,8 @@ void write_wait_cancel_all(struct manager *m);
 
 /* ---- device.c: the Device object ---- */
 
-int device_new(struct manager *m, struct card *c, const struct pa_match *match,
+/* takes match (allocated) in every case: the device keeps it */
+int device_new(struct manager *m, struct card *c, struct pa_match *match,
 	       struct device **out);
 void device_free(struct device *d);
 /* the card's element list was read again and maps the same controls */

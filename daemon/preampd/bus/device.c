@@ -30,7 +30,7 @@ struct device {
 	char usb_id[16];
 	char serial[PA_USB_STRING_MAX * 3 + 1];	/* sanitized: U+FFFD is 3 bytes */
 	const char *driver;
-	struct pa_match match;
+	struct pa_match *match;		/* owned; the inputs point into it */
 	struct input *in[PA_MAX_INPUTS];
 	struct pa_state state;		/* presets; cur is refreshed at save */
 	bool loaded;			/* a state file was read */
@@ -50,7 +50,7 @@ const char *device_key(const struct device *d) { return d->key; }
 struct card *device_card(const struct device *d) { return d->card; }
 struct manager *device_manager(const struct device *d) { return d->m; }
 enum pa_policy device_policy(const struct device *d) { return d->policy; }
-const struct pa_match *device_match(const struct device *d) { return &d->match; }
+const struct pa_match *device_match(const struct device *d) { return d->match; }
 
 int device_card_index(const struct device *d)
 {
@@ -684,15 +684,15 @@ static void restore(struct device *d, const struct marker *mk,
 /* The labels the device gave its inputs, where its driver shows them. */
 static void read_labels(struct device *d, const char *usb_syspath)
 {
-	const struct pa_profile *p = d->match.profile;
+	const struct pa_profile *p = d->match->profile;
 	char name[32], v[PA_LABEL_MAX];
 
 	if (!p->label_attr[0])
 		return;
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
-		struct pa_input_map *in = &d->match.in[i];
+		struct pa_input_map *in = &d->match->in[i];
 
-		if (!(d->match.present & (1u << i)) ||
+		if (!(d->match->present & (1u << i)) ||
 		    pa_usbattr_name_for(p->label_attr, in->number, name,
 					sizeof(name)) < 0 ||
 		    pa_usbattr_read(usb_syspath, p->driver, name, v,
@@ -702,7 +702,7 @@ static void read_labels(struct device *d, const char *usb_syspath)
 	}
 }
 
-int device_new(struct manager *m, struct card *c, const struct pa_match *match,
+int device_new(struct manager *m, struct card *c, struct pa_match *match,
 	       struct device **out)
 {
 	const struct usb_identity *id = card_identity(c);
@@ -713,11 +713,13 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 	int r;
 
 	d = calloc(1, sizeof(*d));
-	if (!d)
+	if (!d) {
+		free(match);
 		return -ENOMEM;
+	}
 	d->m = m;
 	d->card = c;
-	d->match = *match;
+	d->match = match;
 	d->driver = match->profile->driver;
 	pa_state_init(&d->state);
 
@@ -726,11 +728,13 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 	if (r < 0) {
 		log_error("card %d: no device key: %s", id->card_index,
 			  strerror(-r));
+		free(d->match);
 		free(d);
 		return r;
 	}
 	r = sd_bus_path_encode(PA_DEVICES_PATH, d->key, &path);
 	if (r < 0 || strlen(path) >= sizeof(d->path)) {
+		free(d->match);
 		free(d);
 		return r < 0 ? r : -ENAMETOOLONG;
 	}
@@ -766,7 +770,7 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		if (!(match->present & (1u << i)))
 			continue;
-		r = input_new(d, &d->match.in[i], &d->in[i]);
+		r = input_new(d, &d->match->in[i], &d->in[i]);
 		if (r < 0) {
 			device_free(d);
 			return r;
@@ -788,7 +792,7 @@ int device_new(struct manager *m, struct card *c, const struct pa_match *match,
 void device_update_match(struct device *d, const struct pa_match *m)
 {
 	/* the inputs point into d->match, which stays where it is */
-	d->match = *m;
+	*d->match = *m;
 }
 
 void device_free(struct device *d)
@@ -808,6 +812,7 @@ void device_free(struct device *d)
 	if (card_device(d->card) == d)
 		card_set_device(d->card, NULL);
 	pa_state_free(&d->state);
+	free(d->match);
 	free(d);
 }
 

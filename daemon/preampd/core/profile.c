@@ -566,6 +566,8 @@ static void apply_rule(const struct pa_profile *prof, const struct pa_rule *r,
 	int *chan = NULL;
 	size_t n_chan = 0;
 
+	if (n_elems > PA_ELEMS_MAX)
+		n_elems = PA_ELEMS_MAX;	/* a pa_ref holds the index */
 	for (size_t i = 0; i < n_elems; i++) {
 		unsigned a = 0, b = 0;
 		int k = pa_pattern_match(r->pattern, elems[i].name, &a, &b);
@@ -697,27 +699,27 @@ int pa_profile_best(const struct pa_profile *profiles, size_t n, uint16_t vid,
 		    uint16_t pid, const struct pa_elem *elems, size_t n_elems,
 		    struct pa_match *m)
 {
-	struct pa_match *cand;
+	size_t best_i = 0;
 	int best = 0;
 
-	cand = malloc(sizeof(*cand));
-	if (!cand)
-		return -ENOMEM;
+	/* the scores in m, then the winner matched again into it: one match
+	 * (9 kB) at a time, not a candidate beside the best */
 	for (size_t i = 0; i < n; i++) {
-		int s = pa_profile_match(&profiles[i], vid, pid, elems, n_elems,
-					 cand);
+		int s = pa_profile_match(&profiles[i], vid, pid, elems, n_elems, m);
 
 		if (s <= 0)
 			continue;
 		if (best > 0 &&
-		    (s < m->score || (s == m->score &&
-				      profiles[i].priority <= m->profile->priority)))
+		    (s < best || (s == best &&
+				  profiles[i].priority <= profiles[best_i].priority)))
 			continue;
-		*m = *cand;
 		best = s;
+		best_i = i;
 	}
-	free(cand);
-	return best > 0 ? 1 : 0;
+	if (best <= 0)
+		return 0;
+	pa_profile_match(&profiles[best_i], vid, pid, elems, n_elems, m);
+	return 1;
 }
 
 bool pa_switch_is_on(const struct pa_input_map *in, enum pa_switch sw,

@@ -19,6 +19,7 @@
 #define PA_ITEMS_MAX 16		/* enumerated item names kept */
 #define PA_ITEM_LEN 32
 #define PA_LABEL_MAX 64
+#define PA_ELEMS_MAX 4096	/* a card's controls looked at */
 #define PA_DRIVER_MAX 32
 #define PA_PROFILE_IDS 8
 
@@ -115,9 +116,10 @@ struct pa_profile {
 };
 
 /* A reference to one value of one control: elems[elem], value channel. */
+/* small: a device keeps 12 of them for each of 32 possible inputs */
 struct pa_ref {
-	int elem;		/* -1: none */
-	unsigned channel;
+	int16_t elem;		/* index into the card's list (< PA_ELEMS_MAX); -1: none */
+	uint16_t channel;
 };
 
 struct pa_input_map {

@@ -20,7 +20,6 @@
 #include "util.h"
 
 #define REMATCH_DELAY_USEC (300 * 1000)
-#define MAX_ELEMS 4096
 
 struct card {
 	sd_event *event;
@@ -205,8 +204,8 @@ static int read_elems(struct card *c)
 	if (r < 0)
 		return r;
 	n = snd_ctl_elem_list_get_count(list);
-	if (n > MAX_ELEMS)
-		n = MAX_ELEMS;
+	if (n > PA_ELEMS_MAX)
+		n = PA_ELEMS_MAX;
 	if (n) {
 		r = snd_ctl_elem_list_alloc_space(list, n);
 		if (r < 0)
@@ -222,7 +221,7 @@ static int read_elems(struct card *c)
 			return -ENOMEM;
 		}
 		n = snd_ctl_elem_list_get_used(list);
-		for (unsigned i = 0; i < n && i < MAX_ELEMS; i++) {
+		for (unsigned i = 0; i < n && i < PA_ELEMS_MAX; i++) {
 			unsigned numid = snd_ctl_elem_list_get_numid(list, i);
 
 			if (read_info(c->ctl, numid, &elems[got]) == 0)

@@ -109,13 +109,15 @@ static void card_appeared(struct hotplug *h, struct udev_device *dev,
 			  bool at_start)
 {
 	struct usb_identity id;
-	struct timespec ts;
+	struct timespec ts, cpu;
 	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 	r = identify(dev, &id);
 	id.coldplug = at_start;
 	id.usec_heard = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	id.cpu_usec_heard = (uint64_t)cpu.tv_sec * 1000000 + (uint64_t)cpu.tv_nsec / 1000;
 	if (r == -ENODEV)
 		return;	/* not a USB card */
 	if (r < 0) {

@@ -25,7 +25,9 @@ struct usb_identity {
 	char card_syspath[256];
 	char card_sysname[32];
 	uint64_t usec_initialized;	/* of the card: this plug-in */
-	uint64_t usec_heard;	/* CLOCK_MONOTONIC: when preampd heard of it */
+	/* when preampd heard of it: CLOCK_MONOTONIC, and the CPU time its
+	 * thread had used (CLOCK_THREAD_CPUTIME_ID) */
+	uint64_t usec_heard, cpu_usec_heard;
 	bool coldplug;		/* found at start, not announced by an event */
 	int card_index;
 	char card_id[64];

@@ -13,7 +13,8 @@
 #      the same run: preampd stopped, alsa-utils' udev rule restoring the
 #      same values with alsactl at the same uevent (median of 3); and
 #      preampd's own account of each plug-in (its log): its own work
-#      beside the control writes, and how many writes it sent
+#      (the CPU time from udev's event to the device restored; a write
+#      waits for the device, it takes no CPU), and how many writes it sent
 #   2. SetGain round trip p50/p99 over 1000 sd-bus calls
 #      (setgain-bench); against its reference measured just after it: an
 #      empty method call to preampd (Peer.Ping, 1000 calls) plus one raw
@@ -85,6 +86,13 @@ table() {
 # private memory of PID in kB: the anonymous pages it wrote
 private_kb() {
 	awk '/^Anonymous:/ { print $2 }' /proc/"$1"/smaps_rollup 2>/dev/null
+}
+# where the private memory of PID is: the mappings with anonymous pages
+anon_map() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 ? $6 : "[anon " $2 "]"; size = 0 }
+		/^Size:/ { size = $2 }
+		/^Anonymous:/ && $2 > 0 { printf "# %6d kB of %7d kB %s\n", $2, size, name }' \
+		/proc/"$1"/smaps | sort -rn -k2 | head -n 12
 }
 # field F (p50_ms, p99_ms) of a line of setgain-bench or ctl-write-bench
 field() { echo "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p" | tail -n 1; }
@@ -184,10 +192,11 @@ PD_CARD=$(pd_card_of quad)
 # preampd's own account of each plug-in: its work, and its writes
 own=() writes=()
 while read -r o w; do own+=("$o"); writes+=("$w"); done < <(
-	sed -n "s/.*set up in [0-9.]* ms: \([0-9.]*\) ms of preampd's own work, [0-9.]* ms in \([0-9]*\) control writes.*/\1 \2/p" "$PD_LOG" | tail -n 3)
+	sed -n "s/.*set up in [0-9.]* ms: \([0-9.]*\) ms of CPU (preampd's own work), [0-9.]* ms in \([0-9]*\) control writes.*/\1 \2/p" "$PD_LOG" | tail -n 3)
 if [ "${#own[@]}" = 3 ]; then
 	R[own]="$(median3 "${own[@]}") ms, ${writes[*]} writes"
-	ok "preampd's own work per plug-in: ${own[*]} ms; control writes: ${writes[*]}"
+	ok "preampd's own work per plug-in (its CPU time): ${own[*]} ms; control writes: ${writes[*]}"
+	grep 'set up in' "$PD_LOG" | tail -n 3 | sed 's/^/# /'
 	# six settings differ from the power-on defaults: six writes, no more
 	for w in "${writes[@]}"; do
 		[ "$w" -le 6 ] || fail "preampd sends only what differs (6 settings)" "${writes[*]} writes"
@@ -217,18 +226,19 @@ if check "preampd stops for stock Debian's turn" pd_stop TERM; then
 fi
 
 # --- 2. SetGain round trip, against amixer cset
-# CPU time of PID (all threads) in ms, from /proc/PID/stat's utime and
-# stime, USER_HZ 100 on x86: where a call's time goes, preampd's share
-# against the bus's
+# CPU time of PID, all its threads, in ms: the first field of each
+# thread's schedstat (nanoseconds on a CPU). Where a call's time goes:
+# preampd's share against the bus's
 cpu_ms() {
-	awk -v hz=100 '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1000 / hz }' /proc/"$1"/stat
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.3f", s / 1e6 }'
 }
 bus_pid=$(pgrep -o dbus-daemon)
 p0=$(cpu_ms "$pid") b0=$(cpu_ms "$bus_pid")
 out=$(setgain-bench "$(pd_in_path 1)" 1000 2>&1)
 rc=$?
 p1=$(cpu_ms "$pid") b1=$(cpu_ms "$bus_pid")
-R[cpu]="SetGain: preampd $(awk -v a="$p0" -v b="$p1" 'BEGIN { printf "%.3f", (b - a) / 1000 }') ms, dbus-daemon $(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.3f", (b - a) / 1000 }') ms"
+echo "# CPU during the SetGain calls: preampd $p0 -> $p1 ms, dbus-daemon (pid $bus_pid) $b0 -> $b1 ms"
+R[cpu]="SetGain: preampd $(awk -v a="$p0" -v b="$p1" 'BEGIN { printf "%.2f", (b - a) / 1000 }') ms, dbus-daemon $(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.2f", (b - a) / 1000 }') ms"
 case "$out" in
 *p50_ms=*)
 	R[rt]="$(echo "$out" | sed -n 's/.*p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \/ \2 ms/p')"
@@ -255,7 +265,7 @@ fi
 p0=$(cpu_ms "$pid") b0=$(cpu_ms "$bus_pid")
 if out=$(setgain-bench --ping "$(pd_in_path 1)" 1000 2>&1); then
 	p1=$(cpu_ms "$pid") b1=$(cpu_ms "$bus_pid")
-	R[cpu]+="; empty call: preampd $(awk -v a="$p0" -v b="$p1" 'BEGIN { printf "%.3f", (b - a) / 1000 }') ms, dbus-daemon $(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.3f", (b - a) / 1000 }') ms"
+	R[cpu]+="; empty call: preampd $(awk -v a="$p0" -v b="$p1" 'BEGIN { printf "%.2f", (b - a) / 1000 }') ms, dbus-daemon $(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.2f", (b - a) / 1000 }') ms"
 	R[ping]="$(field "$out" p50_ms) / $(field "$out" p99_ms) ms"
 	ok "empty method call: $(echo "$out" | tail -n 1)"
 else
@@ -309,6 +319,7 @@ esac
 #     below full scale (input 3's sine at 33 dB clipped: every clip is an
 #     event preampd must answer with a Clipped signal, not idleness)
 priv1=$(private_kb "$pid")
+anon_map "$pid" >/tmp/anon-map-1
 if [ -n "$priv1" ]; then
 	ok "private memory with one device: $priv1 kB"
 else
@@ -344,6 +355,9 @@ if plug duo 3 && plug quad2 4; then
 			ok "growth per device: $(( (priv4 - priv1) / 3 )) kB (($priv4 - $priv1) / 3)"
 		fi
 		grep -E '^(Private|Shared)_|^Anonymous' /proc/"$pid"/smaps_rollup | tr -s ' \t' ' ' | sed 's/^/# /'
+		anon_map "$pid"
+		echo "# (with one device:)"
+		cat /tmp/anon-map-1
 	else
 		fail "smaps_rollup is read (four devices)"
 	fi
