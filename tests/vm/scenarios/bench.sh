@@ -232,7 +232,10 @@ fi
 cpu_ms() {
 	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.3f", s / 1e6 }'
 }
-bus_pid=$(pgrep -o dbus-daemon)
+bus_pid=
+for d in /proc/[0-9]*; do
+	[ "$(cat "$d/comm" 2>/dev/null)" = dbus-daemon ] && { bus_pid=${d#/proc/}; break; }
+done
 p0=$(cpu_ms "$pid") b0=$(cpu_ms "$bus_pid")
 out=$(setgain-bench "$(pd_in_path 1)" 1000 2>&1)
 rc=$?
