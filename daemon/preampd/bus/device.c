@@ -666,7 +666,7 @@ static void restore(struct device *d, const struct marker *mk,
 			 saved ? "restoring the saved settings" :
 				 "no saved settings; applying the 48 V policy",
 			 pa_policy_name(d->policy),
-			 d->persistent ? ", persistent device: only what differs" : "");
+			 d->persistent ? ", a persistent device" : "");
 	else
 		log_info("%s: already restored at this plug-in: adopting it as it is",
 			 d->key);

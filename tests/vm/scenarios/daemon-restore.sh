@@ -334,7 +334,7 @@ emu octo reset-counters >/dev/null
 check "the octo plugs in again" emu_plug octo
 check "preampd has two devices again" wait_until 30 plugged 2
 check "input 2 is back at 12 dB" wait_until 30 sh -c '[ "$(preamp-emu-ctl /run/emu-octo.sock get in2.gain_db)" = 12 ]'
-check "the log says only what differs" wait_until 5 grep -q "persistent device: only what differs" "$PD_LOG"
+check "the log says it is a persistent device" wait_until 5 grep -q "restoring the saved settings at plug-in (48 V policy '[a-z]*', a persistent device)" "$PD_LOG"
 check_eq "input 1 kept its 30 dB" 30 "$(emu octo get in1.gain_db)"
 sleep 1
 check_eq "one SET_GAIN was sent, no switch, no SET_ALL_STATE" "1 0 0" "$(set_counts_of octo)"
