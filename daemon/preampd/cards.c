@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "preampd.h"
@@ -155,21 +154,13 @@ static void drop_card(struct manager *m, struct card *c)
 	card_free(c);
 }
 
-static uint64_t clock_usec(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* What the plug-in cost preampd: from udev's event to the device restored
  * and on the bus, the control writes' part of it, and the CPU time it
  * took (its own work: a write waits for the device, it does not compute) */
 static void log_setup_time(const struct usb_identity *id, const struct card *c)
 {
-	uint64_t now = clock_usec(CLOCK_MONOTONIC);
-	uint64_t cpu = clock_usec(CLOCK_THREAD_CPUTIME_ID);
+	uint64_t now = pa_clock_usec(CLOCK_MONOTONIC);
+	uint64_t cpu = pa_clock_usec(CLOCK_THREAD_CPUTIME_ID);
 	uint64_t usec;
 	unsigned n;
 

@@ -304,3 +304,11 @@ int pa_remove_stale_tmp(int dirfd)
 	closedir(d);
 	return n;
 }
+
+uint64_t pa_clock_usec(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}

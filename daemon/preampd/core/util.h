@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -79,5 +80,8 @@ int pa_write_file_atomic(int dirfd, const char *name, const char *data,
  * files went, or a negative errno.
  */
 int pa_remove_stale_tmp(int dirfd);
+
+/* clock (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID...) in microseconds */
+uint64_t pa_clock_usec(clockid_t clock);
 
 #endif

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <alsa/asoundlib.h>
 #include <alsa/control_plugin.h>
 
@@ -36,14 +35,6 @@ struct card {
 	unsigned n_writes;
 	uint64_t write_usec;
 };
-
-static uint64_t monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 void card_write_stats(const struct card *c, unsigned *n, uint64_t *usec)
 {
@@ -508,9 +499,9 @@ int card_write(struct card *c, int elem, unsigned channel, long value)
 	default:
 		return -EINVAL;
 	}
-	t0 = monotonic_usec();
+	t0 = pa_clock_usec(CLOCK_MONOTONIC);
 	r = snd_ctl_elem_write(c->ctl, v);
-	c->write_usec += monotonic_usec() - t0;
+	c->write_usec += pa_clock_usec(CLOCK_MONOTONIC) - t0;
 	c->n_writes++;
 	return r < 0 ? r : 0;
 }

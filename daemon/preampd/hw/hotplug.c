@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <libudev.h>
 #include <systemd/sd-device.h>
 
@@ -108,16 +107,15 @@ static int identify(struct udev_device *dev, struct usb_identity *id)
 static void card_appeared(struct hotplug *h, struct udev_device *dev,
 			  bool at_start)
 {
+	uint64_t heard = pa_clock_usec(CLOCK_MONOTONIC);
+	uint64_t cpu = pa_clock_usec(CLOCK_THREAD_CPUTIME_ID);
 	struct usb_identity id;
-	struct timespec ts, cpu;
 	int r;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 	r = identify(dev, &id);
 	id.coldplug = at_start;
-	id.usec_heard = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-	id.cpu_usec_heard = (uint64_t)cpu.tv_sec * 1000000 + (uint64_t)cpu.tv_nsec / 1000;
+	id.usec_heard = heard;
+	id.cpu_usec_heard = cpu;
 	if (r == -ENODEV)
 		return;	/* not a USB card */
 	if (r < 0) {

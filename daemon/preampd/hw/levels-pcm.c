@@ -11,6 +11,7 @@
 #include <alsa/pcm_plugin.h>
 
 #include "levels-pcm.h"
+#include "util.h"
 
 #define PCM_RATE	48000u
 #define PCM_PERIOD_US	20000u
@@ -30,18 +31,10 @@ struct lv_pcm {
 	uint64_t frames;	/* read since then */
 };
 
-static uint64_t monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* the stream runs from now: its frames are counted from here */
 static void started(struct lv_pcm *p)
 {
-	p->start_usec = monotonic_usec();
+	p->start_usec = pa_clock_usec(CLOCK_MONOTONIC);
 	p->frames = 0;
 }
 
@@ -358,7 +351,7 @@ unsigned long lv_pcm_overruns(const struct lv_pcm *p)
 uint64_t lv_pcm_heard_until_usec(const struct lv_pcm *p)
 {
 	uint64_t at = p->start_usec + p->frames * 1000000u / p->rate;
-	uint64_t now = monotonic_usec();
+	uint64_t now = pa_clock_usec(CLOCK_MONOTONIC);
 
 	return at < now ? at : now;
 }
