@@ -56,7 +56,7 @@ static void card_listed(void *userdata, struct card *c)
 	size_t n;
 	int r;
 
-	match = malloc(sizeof(*match));
+	match = pa_match_new();
 	if (!match)
 		return;
 	elems = card_elems(c, &n);
@@ -68,6 +68,7 @@ static void card_listed(void *userdata, struct card *c)
 		free(match);
 		return;
 	}
+	match = pa_match_shrink(match);
 	r = device_new(m, c, match, NULL);	/* takes match */
 	if (r < 0)
 		log_error("card %d (%s): cannot set up the device: %s",
@@ -82,7 +83,7 @@ static void card_relisted(void *userdata, struct card *c, struct pa_elem *fresh,
 	struct device *d = card_device(c);
 
 	if (d) {
-		struct pa_match *match = malloc(sizeof(*match));
+		struct pa_match *match = pa_match_new();
 		size_t n_old;
 		const struct pa_elem *old = card_elems(c, &n_old);
 		bool same = match && pa_profile_best(m->profiles, m->n_profiles,

@@ -76,7 +76,11 @@ static void card(void)
 
 static void check_match(const struct pa_match *m)
 {
-	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
+	/* every present input is held */
+	if (m->n_in > PA_MAX_INPUTS ||
+	    (m->n_in < PA_MAX_INPUTS && (m->present >> m->n_in)))
+		abort();
+	for (unsigned i = 0; i < m->n_in; i++) {
 		const struct pa_input_map *in = &m->in[i];
 
 		if (!(m->present & (1u << i)))
@@ -117,15 +121,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!elems[0].numid)
 		card();
 	text = malloc(size + 1);
-	m = malloc(sizeof(*m));
+	m = pa_match_new();
 	if (!text || !m)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';
 	memset(&p, 0, sizeof(p));
 	if (pa_profile_parse(text, size, "fuzz.conf", &p, err, sizeof(err)) == 0) {
-		if (pa_profile_best(&p, 1, 0x1d6b, 0x0104, elems, N_ELEMS, m) > 0)
+		if (pa_profile_best(&p, 1, 0x1d6b, 0x0104, elems, N_ELEMS, m) > 0) {
 			check_match(m);
+			m = pa_match_shrink(m);	/* as a device keeps it */
+			check_match(m);
+		}
 		pa_profile_clear(&p);
 	} else if (!err[0]) {
 		abort();

@@ -181,18 +181,18 @@ static void the_scarlett2_fixture_gives_two_inputs(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 	const struct pa_input_map *in;
 
 	(void)state;
 	load_shipped(&s);
 	load_fixture("scarlett2-2i2-4th-gen.amixer-contents.txt", &c);
 	assert_true(c.n > 60);
-	assert_int_equal(match(&s, 0x1235, 0x8219, &c, &m), 1);
-	assert_string_equal(m.profile->driver, "scarlett2");
-	assert_int_equal(m.present, 0x3);
+	assert_int_equal(match(&s, 0x1235, 0x8219, &c, m), 1);
+	assert_string_equal(m->profile->driver, "scarlett2");
+	assert_int_equal(m->present, 0x3);
 	for (unsigned i = 0; i < 2; i++) {
-		in = &m.in[i];
+		in = &m->in[i];
 		assert_int_equal(in->number, i + 1);
 		assert_int_equal(in->caps, PA_CAP_GAIN | PA_CAP_PHANTOM |
 				 PA_CAP_AIR | PA_CAP_LEVEL);
@@ -216,29 +216,67 @@ static void the_scarlett2_fixture_gives_two_inputs(void **state)
 		assert_string_equal(in->label, i ? "Line In 2" : "Line In 1");
 	}
 	/* one 48 V switch for both */
-	assert_int_equal(m.in[0].phantom_group, m.in[1].phantom_group);
-	assert_int_equal(m.in[0].ref[PA_FN_PHANTOM].elem,
-			 m.in[1].ref[PA_FN_PHANTOM].elem);
-	assert_string_equal(c.e[m.in[0].ref[PA_FN_PHANTOM].elem].name,
+	assert_int_equal(m->in[0].phantom_group, m->in[1].phantom_group);
+	assert_int_equal(m->in[0].ref[PA_FN_PHANTOM].elem,
+			 m->in[1].ref[PA_FN_PHANTOM].elem);
+	assert_string_equal(c.e[m->in[0].ref[PA_FN_PHANTOM].elem].name,
 			    "Line In 1-2 Phantom Power Capture Switch");
-	assert_int_equal(m.persistent.elem, -1);
+	assert_int_equal(m->persistent.elem, -1);
 	free_set(&s);
+	free(m);
 }
 
 static void the_same_names_on_another_vendor_are_our_drivers(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 
 	(void)state;
 	load_shipped(&s);
 	load_fixture("scarlett2-2i2-4th-gen.amixer-contents.txt", &c);
-	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, &m), 1);
-	assert_string_equal(m.profile->driver, "snd-usb-preamp");
+	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, m), 1);
+	assert_string_equal(m->profile->driver, "snd-usb-preamp");
 	/* the PCM "Level Meter" (0..4095) is not a meter in 0.01 dBFS */
-	assert_false(m.in[0].caps & PA_CAP_METER);
+	assert_false(m->in[0].caps & PA_CAP_METER);
 	free_set(&s);
+	free(m);
+}
+
+/* A device keeps its match with room for its own inputs only, and a
+ * re-match copies into it unchanged. */
+static void a_kept_match_holds_its_inputs_only(void **state)
+{
+	struct set s;
+	struct card c;
+	struct pa_match *m = pa_match_new(), *again = pa_match_new(), *kept;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(again);
+	assert_int_equal(m->n_in, PA_MAX_INPUTS);
+	load_shipped(&s);
+	load_fixture("scarlett2-2i2-4th-gen.amixer-contents.txt", &c);
+	assert_int_equal(match(&s, 0x1235, 0x8219, &c, m), 1);
+	assert_int_equal(match(&s, 0x1235, 0x8219, &c, again), 1);
+	kept = pa_match_shrink(m);
+	assert_int_equal(kept->n_in, 2);
+	assert_int_equal(kept->present, 0x3);
+	assert_memory_equal(kept->in, again->in, 2 * sizeof(kept->in[0]));
+	assert_ptr_equal(kept->profile, again->profile);
+	/* shrinking again changes nothing */
+	assert_ptr_equal(pa_match_shrink(kept), kept);
+	memset(kept->in, 0, 2 * sizeof(kept->in[0]));
+	pa_match_copy(kept, again);
+	assert_int_equal(kept->n_in, 2);
+	assert_memory_equal(kept->in, again->in, 2 * sizeof(kept->in[0]));
+	assert_string_equal(kept->in[1].label, again->in[1].label);
+	/* a match with no room finds nothing, and writes nothing */
+	kept->n_in = 0;
+	assert_int_equal(match(&s, 0x1235, 0x8219, &c, kept), 0);
+	free_set(&s);
+	free(again);
+	free(kept);
 }
 
 /* The controls of a four-input device on snd-usb-preamp: groups 1-2 and
@@ -282,39 +320,40 @@ static void our_drivers_controls_give_four_inputs(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 
 	(void)state;
 	load_shipped(&s);
 	parse_contents(our_quad, &c);
-	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, &m), 1);
-	assert_string_equal(m.profile->driver, "snd-usb-preamp");
-	assert_int_equal(m.present, 0xf);
-	assert_int_equal(m.in[0].caps,
+	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, m), 1);
+	assert_string_equal(m->profile->driver, "snd-usb-preamp");
+	assert_int_equal(m->present, 0xf);
+	assert_int_equal(m->in[0].caps,
 			 PA_CAP_GAIN | PA_CAP_PHANTOM | PA_CAP_PAD | PA_CAP_PHASE |
 			 PA_CAP_HIGHPASS | PA_CAP_AIR | PA_CAP_LEVEL |
 			 PA_CAP_METER);
-	assert_int_equal(m.in[3].caps,
+	assert_int_equal(m->in[3].caps,
 			 PA_CAP_GAIN | PA_CAP_PHANTOM | PA_CAP_METER);
-	assert_float_equal(m.in[0].gain.db_min, -10.0, 1e-9);
-	assert_float_equal(pa_gain_step(&m.in[0].gain), 0.5, 1e-9);
-	assert_float_equal(pa_gain_step(&m.in[3].gain), 1.0, 1e-9);
-	assert_int_equal(m.in[0].phantom_group, m.in[1].phantom_group);
-	assert_int_equal(m.in[2].phantom_group, m.in[3].phantom_group);
-	assert_int_not_equal(m.in[0].phantom_group, m.in[2].phantom_group);
+	assert_float_equal(m->in[0].gain.db_min, -10.0, 1e-9);
+	assert_float_equal(pa_gain_step(&m->in[0].gain), 0.5, 1e-9);
+	assert_float_equal(pa_gain_step(&m->in[3].gain), 1.0, 1e-9);
+	assert_int_equal(m->in[0].phantom_group, m->in[1].phantom_group);
+	assert_int_equal(m->in[2].phantom_group, m->in[3].phantom_group);
+	assert_int_not_equal(m->in[0].phantom_group, m->in[2].phantom_group);
 	/* meters: value n-1 of the one control is input n's */
 	for (unsigned i = 0; i < 4; i++) {
-		assert_string_equal(c.e[m.in[i].ref[PA_FN_METER].elem].name,
+		assert_string_equal(c.e[m->in[i].ref[PA_FN_METER].elem].name,
 				    "Level Meter");
-		assert_int_equal(m.in[i].ref[PA_FN_METER].channel, i);
-		assert_int_equal(m.in[i].ref[PA_FN_CLIP].channel, i);
+		assert_int_equal(m->in[i].ref[PA_FN_METER].channel, i);
+		assert_int_equal(m->in[i].ref[PA_FN_CLIP].channel, i);
 	}
 	/* persistence is the interface's sysfs attribute, not a control */
-	assert_int_equal(m.persistent.elem, -1);
-	assert_string_equal(m.profile->persistent_attr, "persistent");
-	assert_string_equal(m.profile->label_attr, "input{n}_label");
-	assert_true(c.e[m.in[0].ref[PA_FN_PHANTOM].elem].inactive);
+	assert_int_equal(m->persistent.elem, -1);
+	assert_string_equal(m->profile->persistent_attr, "persistent");
+	assert_string_equal(m->profile->label_attr, "input{n}_label");
+	assert_true(c.e[m->in[0].ref[PA_FN_PHANTOM].elem].inactive);
 	free_set(&s);
+	free(m);
 }
 
 static const char our_solo[] =
@@ -328,18 +367,19 @@ static void a_single_input_with_its_own_48v_switch(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 
 	(void)state;
 	load_shipped(&s);
 	parse_contents(our_solo, &c);
-	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, &m), 1);
-	assert_string_equal(m.profile->driver, "snd-usb-preamp");
-	assert_int_equal(m.present, 0x1);
-	assert_int_equal(m.in[0].caps, PA_CAP_GAIN | PA_CAP_PHANTOM);
-	assert_int_not_equal(m.in[0].phantom_group, 0);
-	assert_int_equal(m.persistent.elem, -1);
+	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, m), 1);
+	assert_string_equal(m->profile->driver, "snd-usb-preamp");
+	assert_int_equal(m->present, 0x1);
+	assert_int_equal(m->in[0].caps, PA_CAP_GAIN | PA_CAP_PHANTOM);
+	assert_int_not_equal(m->in[0].phantom_group, 0);
+	assert_int_equal(m->persistent.elem, -1);
 	free_set(&s);
+	free(m);
 }
 
 static const char babyface[] =
@@ -374,26 +414,27 @@ static void the_babyface_pro_has_two_mics_and_two_lines(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 
 	(void)state;
 	load_shipped(&s);
 	parse_contents(babyface, &c);
-	assert_int_equal(match(&s, 0x2a39, 0x3fb0, &c, &m), 1);
-	assert_string_equal(m.profile->driver, "bbfpro");
-	assert_int_equal(m.present, 0xf);
-	assert_int_equal(m.in[0].caps, PA_CAP_GAIN | PA_CAP_PHANTOM | PA_CAP_PAD);
-	assert_int_equal(m.in[2].caps, PA_CAP_GAIN);
-	assert_string_equal(m.in[0].label, "Mic AN1");
-	assert_string_equal(m.in[3].label, "Line IN4");
-	assert_float_equal(m.in[1].gain.db_max, 65.0, 1e-9);
-	assert_float_equal(pa_gain_step(&m.in[1].gain), 1.0, 1e-9);
-	assert_float_equal(m.in[2].gain.db_max, 9.0, 1e-9);
-	assert_float_equal(pa_gain_step(&m.in[2].gain), 0.5, 1e-9);
-	assert_int_not_equal(m.in[0].phantom_group, m.in[1].phantom_group);
+	assert_int_equal(match(&s, 0x2a39, 0x3fb0, &c, m), 1);
+	assert_string_equal(m->profile->driver, "bbfpro");
+	assert_int_equal(m->present, 0xf);
+	assert_int_equal(m->in[0].caps, PA_CAP_GAIN | PA_CAP_PHANTOM | PA_CAP_PAD);
+	assert_int_equal(m->in[2].caps, PA_CAP_GAIN);
+	assert_string_equal(m->in[0].label, "Mic AN1");
+	assert_string_equal(m->in[3].label, "Line IN4");
+	assert_float_equal(m->in[1].gain.db_max, 65.0, 1e-9);
+	assert_float_equal(pa_gain_step(&m->in[1].gain), 1.0, 1e-9);
+	assert_float_equal(m->in[2].gain.db_max, 9.0, 1e-9);
+	assert_float_equal(pa_gain_step(&m->in[2].gain), 0.5, 1e-9);
+	assert_int_not_equal(m->in[0].phantom_group, m->in[1].phantom_group);
 	/* the same names on a device that is not a Babyface: not ours */
-	assert_int_equal(match(&s, 0x2a39, 0x0001, &c, &m), 0);
+	assert_int_equal(match(&s, 0x2a39, 0x0001, &c, m), 0);
 	free_set(&s);
+	free(m);
 }
 
 static const char uac2_card[] =
@@ -446,33 +487,34 @@ static void a_uac2_card_reads_its_range_from_usbmixer(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 
 	(void)state;
 	load_shipped(&s);
 	parse_contents(uac2_card, &c);
 	/* without the device's range, no gain in dB */
-	assert_int_equal(match(&s, 0x0d8c, 0x0102, &c, &m), 0);
+	assert_int_equal(match(&s, 0x0d8c, 0x0102, &c, m), 0);
 
 	pa_usbmixer_parse(usbmixer, put_usb_db, &c);
 	assert_true(c.e[1].has_usb_db);
 	assert_false(c.e[3].has_usb_db);	/* BOOLEAN, not S16 */
-	assert_int_equal(match(&s, 0x0d8c, 0x0102, &c, &m), 1);
-	assert_string_equal(m.profile->driver, "uac2");
-	assert_int_equal(m.present, 0x3);
+	assert_int_equal(match(&s, 0x0d8c, 0x0102, &c, m), 1);
+	assert_string_equal(m->profile->driver, "uac2");
+	assert_int_equal(m->present, 0x3);
 	for (unsigned i = 0; i < 2; i++) {
-		assert_int_equal(m.in[i].caps, PA_CAP_GAIN | PA_CAP_PAD |
+		assert_int_equal(m->in[i].caps, PA_CAP_GAIN | PA_CAP_PAD |
 				 PA_CAP_PHASE);
-		assert_int_equal(m.in[i].ref[PA_FN_GAIN].channel, i);
-		assert_float_equal(m.in[i].gain.db_min, -10.0, 1e-9);
-		assert_float_equal(m.in[i].gain.db_max, 30.0, 1e-9);
-		assert_float_equal(pa_gain_step(&m.in[i].gain), 1.0, 1e-9);
+		assert_int_equal(m->in[i].ref[PA_FN_GAIN].channel, i);
+		assert_float_equal(m->in[i].gain.db_min, -10.0, 1e-9);
+		assert_float_equal(m->in[i].gain.db_max, 30.0, 1e-9);
+		assert_float_equal(pa_gain_step(&m->in[i].gain), 1.0, 1e-9);
 		/* the pad: step 1 is 0 dB (off), step 0 is -20 dB (on) */
-		assert_int_equal(m.in[i].sw_off[PA_SW_PAD], 1);
-		assert_int_equal(m.in[i].sw_on[PA_SW_PAD], 0);
-		assert_string_equal(m.in[i].label, i ? "Line In 2" : "Line In 1");
+		assert_int_equal(m->in[i].sw_off[PA_SW_PAD], 1);
+		assert_int_equal(m->in[i].sw_on[PA_SW_PAD], 0);
+		assert_string_equal(m->in[i].label, i ? "Line In 2" : "Line In 1");
 	}
 	free_set(&s);
+	free(m);
 }
 
 static void usbmixer_text_that_is_odd_is_skipped(void **state)
@@ -510,15 +552,16 @@ static void a_card_without_preamp_controls_is_ignored(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 
 	(void)state;
 	load_shipped(&s);
 	parse_contents(headset, &c);
-	assert_int_equal(match(&s, 0x046d, 0x0a44, &c, &m), 0);
+	assert_int_equal(match(&s, 0x046d, 0x0a44, &c, m), 0);
 	c.n = 0;
-	assert_int_equal(match(&s, 0x046d, 0x0a44, &c, &m), 0);
+	assert_int_equal(match(&s, 0x046d, 0x0a44, &c, m), 0);
 	free_set(&s);
+	free(m);
 }
 
 /* controls that have the right names but cannot be what they claim */
@@ -556,13 +599,14 @@ static void controls_that_cannot_be_what_they_claim_are_skipped(void **state)
 {
 	struct set s;
 	struct card c;
-	struct pa_match m;
+	struct pa_match *m = pa_match_new();
 
 	(void)state;
 	load_shipped(&s);
 	parse_contents(odd_controls, &c);
-	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, &m), 0);
+	assert_int_equal(match(&s, 0x1d6b, 0x0104, &c, m), 0);
 	free_set(&s);
+	free(m);
 }
 
 static void patterns_capture_input_numbers(void **state)
@@ -688,6 +732,7 @@ int main(void)
 		cmocka_unit_test(every_shipped_profile_loads),
 		cmocka_unit_test(the_scarlett2_fixture_gives_two_inputs),
 		cmocka_unit_test(the_same_names_on_another_vendor_are_our_drivers),
+		cmocka_unit_test(a_kept_match_holds_its_inputs_only),
 		cmocka_unit_test(our_drivers_controls_give_four_inputs),
 		cmocka_unit_test(a_single_input_with_its_own_48v_switch),
 		cmocka_unit_test(the_babyface_pro_has_two_mics_and_two_lines),

@@ -791,8 +791,9 @@ int device_new(struct manager *m, struct card *c, struct pa_match *match,
 
 void device_update_match(struct device *d, const struct pa_match *m)
 {
-	/* the inputs point into d->match, which stays where it is */
-	*d->match = *m;
+	/* the inputs point into d->match, which stays where it is; m has
+	 * the same inputs present (same_mapping) */
+	pa_match_copy(d->match, m);
 }
 
 void device_free(struct device *d)

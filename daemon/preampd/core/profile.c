@@ -211,6 +211,33 @@ static int add_rule(struct pparse *pp, unsigned line, unsigned input,
 	return 0;
 }
 
+/* Input n's [input N] settings; NULL when its section sets none. */
+static const struct pa_input_extra *extra_of(const struct pa_profile *p,
+					     unsigned input)
+{
+	for (size_t i = 0; i < p->n_extras; i++)
+		if (p->extras[i].input == input)
+			return &p->extras[i];
+	return NULL;
+}
+
+/* The same, made when it is not there yet; NULL when out of memory. */
+static struct pa_input_extra *extra_for(struct pa_profile *p, unsigned input)
+{
+	struct pa_input_extra *x = (struct pa_input_extra *)extra_of(p, input);
+
+	if (x)
+		return x;
+	x = realloc(p->extras, (p->n_extras + 1) * sizeof(*x));
+	if (!x)
+		return NULL;
+	p->extras = x;
+	x = &x[p->n_extras++];
+	memset(x, 0, sizeof(*x));
+	x->input = input;
+	return x;
+}
+
 static int label_ok(const char *v)
 {
 	size_t n = strlen(v);
@@ -297,15 +324,21 @@ static int handler(void *user, unsigned line, const char *section,
 	}
 
 	if (!strcmp(name, "label")) {
+		struct pa_input_extra *x = input ? extra_for(p, input) : NULL;
+
+		if (input && !x)
+			return -ENOMEM;
 		if (!label_ok(value))
 			return fail(pp, line, "bad label '%s'", value);
-		snprintf(input ? p->input_label[input - 1] : p->label,
-			 PA_LABEL_MAX, "%s", value);
+		snprintf(x ? x->label : p->label, PA_LABEL_MAX, "%s", value);
 		return 0;
 	}
 	if (!strcmp(name, "gain_scale")) {
-		if (parse_scale(value, input ? &p->input_scale[input - 1] :
-					       &p->scale) < 0)
+		struct pa_input_extra *x = input ? extra_for(p, input) : NULL;
+
+		if (input && !x)
+			return -ENOMEM;
+		if (parse_scale(value, x ? &x->scale : &p->scale) < 0)
 			return fail(pp, line,
 				    "gain_scale must be tlv, usbmixer or 'linear A B', not '%s'",
 				    value);
@@ -320,6 +353,7 @@ static int handler(void *user, unsigned line, const char *section,
 
 void pa_profile_clear(struct pa_profile *p)
 {
+	free(p->extras);
 	free(p->rules);
 	memset(p, 0, sizeof(*p));
 }
@@ -384,11 +418,10 @@ static int find_item(const struct pa_elem *e, const char *const *names)
 static bool usable_gain(const struct pa_profile *prof, unsigned number,
 			const struct pa_elem *e, struct pa_input_map *in)
 {
-	const struct pa_scale *sc = &prof->input_scale[number - 1];
+	const struct pa_input_extra *x = extra_of(prof, number);
+	const struct pa_scale *sc = x && x->scale.set ? &x->scale : &prof->scale;
 	struct pa_gain_range r;
 
-	if (!sc->set)
-		sc = &prof->scale;
 	if (e->type != PA_ELEM_INTEGER || !e->writable ||
 	    e->min >= e->max || e->max - e->min > 100000)
 		return false;
@@ -523,7 +556,7 @@ static void assign(const struct pa_profile *prof, struct pa_match *m,
 {
 	struct pa_input_map *in;
 
-	if (number < 1 || number > PA_MAX_INPUTS)
+	if (number < 1 || number > m->n_in)
 		return;
 	in = &m->in[number - 1];
 	if (in->ref[fn].elem >= 0)
@@ -622,8 +655,8 @@ static void apply_rule(const struct pa_profile *prof, const struct pa_rule *r,
 static void make_label(const struct pa_profile *p, unsigned number,
 		       char *out)
 {
-	const char *tmpl = p->input_label[number - 1][0] ?
-			   p->input_label[number - 1] : p->label;
+	const struct pa_input_extra *x = extra_of(p, number);
+	const char *tmpl = x && x->label[0] ? x->label : p->label;
 	const char *ph = strstr(tmpl, "{n}");
 
 	if (!tmpl[0]) {
@@ -650,19 +683,21 @@ int pa_profile_match(const struct pa_profile *p, uint16_t vid, uint16_t pid,
 		[PA_FN_AIR] = PA_CAP_AIR,
 		[PA_FN_LEVEL] = PA_CAP_LEVEL,
 	};
+	unsigned n_in = m->n_in;
 	int score = 0;
 
-	memset(m, 0, sizeof(*m));
+	memset(m, 0, sizeof(*m) + n_in * sizeof(m->in[0]));
+	m->n_in = n_in;
 	m->persistent.elem = -1;
-	for (unsigned i = 0; i < PA_MAX_INPUTS; i++)
+	for (unsigned i = 0; i < n_in; i++)
 		for (unsigned f = 0; f < PA_FN_COUNT; f++)
 			m->in[i].ref[f].elem = -1;
-	if (p->n_ids && !id_ok)
+	if (!n_in || (p->n_ids && !id_ok))
 		return 0;
 	for (size_t r = 0; r < p->n_rules; r++)
 		apply_rule(p, &p->rules[r], elems, n_elems, m);
 
-	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
+	for (unsigned i = 0; i < n_in; i++) {
 		struct pa_input_map *in = &m->in[i];
 		int mapped = 0;
 
@@ -703,7 +738,7 @@ int pa_profile_best(const struct pa_profile *profiles, size_t n, uint16_t vid,
 	int best = 0;
 
 	/* the scores in m, then the winner matched again into it: one match
-	 * (9 kB) at a time, not a candidate beside the best */
+	 * (room for every input) at a time, not a candidate beside the best */
 	for (size_t i = 0; i < n; i++) {
 		int s = pa_profile_match(&profiles[i], vid, pid, elems, n_elems, m);
 
@@ -720,6 +755,42 @@ int pa_profile_best(const struct pa_profile *profiles, size_t n, uint16_t vid,
 		return 0;
 	pa_profile_match(&profiles[best_i], vid, pid, elems, n_elems, m);
 	return 1;
+}
+
+struct pa_match *pa_match_new(void)
+{
+	struct pa_match *m = calloc(1, sizeof(*m) +
+				    PA_MAX_INPUTS * sizeof(m->in[0]));
+
+	if (m)
+		m->n_in = PA_MAX_INPUTS;
+	return m;
+}
+
+struct pa_match *pa_match_shrink(struct pa_match *m)
+{
+	unsigned n = 0;
+	struct pa_match *s;
+
+	for (unsigned i = 0; i < m->n_in; i++)
+		if (m->present & (1u << i))
+			n = i + 1;
+	if (n == m->n_in)
+		return m;
+	s = realloc(m, sizeof(*m) + n * sizeof(m->in[0]));
+	if (!s)
+		return m;
+	s->n_in = n;
+	return s;
+}
+
+void pa_match_copy(struct pa_match *dst, const struct pa_match *src)
+{
+	unsigned n = dst->n_in;
+
+	memcpy(dst, src, sizeof(*dst));
+	dst->n_in = n;
+	memcpy(dst->in, src->in, n * sizeof(dst->in[0]));
 }
 
 bool pa_switch_is_on(const struct pa_input_map *in, enum pa_switch sw,

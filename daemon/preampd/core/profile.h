@@ -94,6 +94,13 @@ struct pa_scale {
 	double a, b;		/* PA_SCALE_LINEAR */
 };
 
+/* What a profile's [input N] says of input N besides its rules. */
+struct pa_input_extra {
+	unsigned input;
+	char label[PA_LABEL_MAX];	/* "": [controls]' label */
+	struct pa_scale scale;		/* unset: [controls]' gain_scale */
+};
+
 struct pa_profile {
 	char file[PA_NAME_MAX];	/* the file's name, for messages */
 	char driver[PA_DRIVER_MAX];
@@ -109,8 +116,10 @@ struct pa_profile {
 	char label_attr[32];		/* the same, per input: holds {n} */
 	char label[PA_LABEL_MAX];	/* [controls] label, may hold {n} */
 	struct pa_scale scale;		/* [controls] gain_scale */
-	char input_label[PA_MAX_INPUTS][PA_LABEL_MAX];
-	struct pa_scale input_scale[PA_MAX_INPUTS];
+	/* the inputs with an [input N] label or gain_scale, as many as
+	 * there are (most profiles have none) */
+	struct pa_input_extra *extras;
+	size_t n_extras;
 	struct pa_rule *rules;
 	size_t n_rules;
 };
@@ -137,10 +146,28 @@ struct pa_match {
 	const struct pa_profile *profile;
 	int score;
 	uint32_t present;		/* bit n-1: input n */
-	struct pa_input_map in[PA_MAX_INPUTS];
 	struct pa_ref persistent;
 	enum pa_meter_scale meter_scale;
+	unsigned n_in;			/* in[] holds inputs 1..n_in */
+	struct pa_input_map in[];	/* in[n-1]: input n */
 };
+
+/*
+ * A match with room for every input (PA_MAX_INPUTS), as matching needs;
+ * NULL when out of memory. Free it with free().
+ */
+struct pa_match *pa_match_new(void);
+
+/*
+ * The same match, reallocated to hold inputs up to the highest present one
+ * only: what a device keeps (a map is 260 bytes, most cards have 2 to 8
+ * inputs of 32). m itself when it cannot shrink.
+ */
+struct pa_match *pa_match_shrink(struct pa_match *m);
+
+/* Copies src's mapping into dst, which holds dst->n_in inputs; src must
+ * hold at least as many. */
+void pa_match_copy(struct pa_match *dst, const struct pa_match *src);
 
 /* Parses one profile file's text. err gets a sentence on failure. */
 int pa_profile_parse(const char *text, size_t len, const char *file,
@@ -150,7 +177,8 @@ void pa_profile_clear(struct pa_profile *p);
 /*
  * Matches one profile against a card's controls. Returns the score (> 0)
  * and fills m when the profile gives at least one input a gain or 48 V
- * control, 0 when it does not apply.
+ * control, 0 when it does not apply. Inputs beyond m->n_in are not
+ * looked at: m comes from pa_match_new().
  */
 int pa_profile_match(const struct pa_profile *p, uint16_t vid, uint16_t pid,
 		     const struct pa_elem *elems, size_t n_elems,
