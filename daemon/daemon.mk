@@ -26,7 +26,6 @@ SYSCONFDIR       ?= /etc
 SYSTEMDUNITDIR   ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR      ?= $(PREFIX)/lib/sysusers.d
 UDEVRULESDIR     ?= $(PREFIX)/lib/udev/rules.d
-PREAMPD_LIBEXECDIR ?= $(PREFIX)/lib/preampd
 DBUS_SERVICEDIR  ?= $(DATADIR)/dbus-1/system-services
 # dbus-daemon reads bus policies only from /usr/share/dbus-1/system.d and
 # /etc/dbus-1/system.d, and polkitd actions only from
@@ -163,15 +162,9 @@ PREAMPD_GEN := $(B)/gen/preampd
 PREAMPD_SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' \
 	-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	-e 's|@PROFILEDIR@|$(PREAMPD_PROFILEDIR)|g' \
-	-e 's|@PREAMPD_LIBEXECDIR@|$(PREAMPD_LIBEXECDIR)|g' \
 	-e 's|@VERSION@|$(PREAMPD_VERSION)|g'
 
 $(PREAMPD_GEN)/%: daemon/data/%.in FORCE
-	@mkdir -p $(dir $@)
-	@$(PREAMPD_SUBST) $< > $@.tmp
-	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
-
-$(PREAMPD_GEN)/udev/%: udev/%.in FORCE
 	@mkdir -p $(dir $@)
 	@$(PREAMPD_SUBST) $< > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
@@ -185,13 +178,9 @@ MAN_PAGES += $(PREAMPD_GEN)/man/preampd.8 $(PREAMPD_GEN)/man/preampd.conf.5
 
 PREAMPD_PROFILES := $(wildcard daemon/profiles/*.conf)
 PREAMPD_UDEV_RULES := $(wildcard udev/*.rules)
-# made with the helper's path: alsactl's restore of unguarded cards
-PREAMPD_UDEV_GEN   := $(patsubst udev/%.in,$(PREAMPD_GEN)/udev/%,$(wildcard udev/*.rules.in))
-PREAMPD_UDEV_HELPER := udev/preampd-restore-card
 
 .PHONY: install-daemon uninstall-daemon preampd-data
 preampd-data: $(PREAMPD_GEN)/preampd.service $(PREAMPD_GEN)/preampd.conf \
-	$(PREAMPD_UDEV_GEN) \
 	$(PREAMPD_GEN)/man/preampd.8 \
 	$(PREAMPD_GEN)/man/preampd.conf.5
 
@@ -214,10 +203,7 @@ install-daemon: $(B)/bin/preampd preampd-data
 	install -d $(DESTDIR)$(PREAMPD_PROFILEDIR)
 	install -m 0644 $(PREAMPD_PROFILES) $(DESTDIR)$(PREAMPD_PROFILEDIR)/
 	install -d $(DESTDIR)$(UDEVRULESDIR)
-	install -m 0644 $(PREAMPD_UDEV_RULES) $(PREAMPD_UDEV_GEN) \
-		$(DESTDIR)$(UDEVRULESDIR)/
-	install -D -m 0755 $(PREAMPD_UDEV_HELPER) \
-		$(DESTDIR)$(PREAMPD_LIBEXECDIR)/$(notdir $(PREAMPD_UDEV_HELPER))
+	install -m 0644 $(PREAMPD_UDEV_RULES) $(DESTDIR)$(UDEVRULESDIR)/
 	install -D -m 0644 $(PREAMPD_GEN)/man/preampd.8 \
 		$(DESTDIR)$(MANDIR)/man8/preampd.8
 	install -D -m 0644 $(PREAMPD_GEN)/man/preampd.conf.5 \
@@ -232,9 +218,7 @@ uninstall-daemon: $(PREAMPD_GEN)/preampd.conf
 	rm -f $(DESTDIR)$(POLKIT_ACTIONDIR)/org.preampd.preamp1.policy
 	rm -f $(addprefix $(DESTDIR)$(PREAMPD_PROFILEDIR)/,$(notdir $(PREAMPD_PROFILES)))
 	-rmdir $(DESTDIR)$(PREAMPD_PROFILEDIR) $(DESTDIR)$(DATADIR)/preampd 2>/dev/null
-	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(PREAMPD_UDEV_RULES) $(PREAMPD_UDEV_GEN)))
-	rm -f $(DESTDIR)$(PREAMPD_LIBEXECDIR)/$(notdir $(PREAMPD_UDEV_HELPER))
-	-rmdir $(DESTDIR)$(PREAMPD_LIBEXECDIR) 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(PREAMPD_UDEV_RULES)))
 	rm -f $(DESTDIR)$(MANDIR)/man8/preampd.8 $(DESTDIR)$(MANDIR)/man5/preampd.conf.5
 	@# the configuration goes as it was installed; an edited one stays
 	@if cmp -s $(PREAMPD_GEN)/preampd.conf $(DESTDIR)$(SYSCONFDIR)/preampd/preampd.conf; then \

@@ -154,11 +154,11 @@ static void remove_stale_tmp(int dirfd, const char *path)
 }
 
 /*
- * While this file names a live preampd, udev's 91-preampd-restore.rules
- * leaves the cards whose driver has no 48 V plug-in guard to preampd
- * instead of alsactl's restore (preampd-restore-card, preampd(8)). It is
- * written once preampd watches udev and removed when it exits; one left
- * behind by a crash names a dead process, which the helper sees.
+ * While this file exists, udev's 91-preampd-restore.rules leaves the
+ * cards whose driver has no 48 V plug-in guard, and the driver's own, to
+ * preampd instead of alsactl's restore (preampd(8)). It is written once
+ * preampd watches udev and removed when it exits; after a crash the
+ * unit's ExecStopPost removes it.
  */
 #define TAKES_CARDS_FILE "running"
 

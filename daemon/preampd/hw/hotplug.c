@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Which USB sound cards exist and who they are: coldplug enumeration at
- * start, then udev's processed events. A card counts once udev has set it
- * up completely (SOUND_INITIALIZED, the "change" event that 78-sound-card
- * rules raise after the control device's "add" and its RUN programs, such
- * as alsactl's restore, have finished).
+ * start, then udev's processed events. A card counts once udev has
+ * finished with its control device: the control device's "add" event
+ * comes out of udev after its rules and RUN programs (the node's group,
+ * the user's ACL, alsactl's restore where it runs) are done. At start,
+ * and after lost events, a card counts once udev has set it up completely
+ * (SOUND_INITIALIZED, the "change" event that 78-sound-card rules raise
+ * on the card from its control device's "add"); that event is also taken,
+ * and a card already held ignores it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,9 +24,16 @@
 
 #define RECEIVE_BUFFER (4 * 1024 * 1024)
 
+static bool is_control(struct udev_device *dev)
+{
+	const char *s = udev_device_get_sysname(dev);
+
+	return s && !strncmp(s, "controlC", 8) && s[8] >= '0' && s[8] <= '9';
+}
+
 static bool initialized(struct udev_device *dev);
 static void card_appeared(struct hotplug *h, struct udev_device *dev,
-			  bool at_start);
+			  struct udev_device *ctl, bool at_start);
 static void forget_card(struct hotplug *h, const char *syspath,
 			const char *sysname);
 
@@ -46,8 +57,11 @@ static int parse_hex16(const char *s, uint16_t *out)
 }
 
 /* The identity of a card whose parent is a USB device; -ENODEV if it is
- * not on USB (quietly ignored). */
-static int identify(struct udev_device *dev, struct usb_identity *id)
+ * not on USB (quietly ignored). ctl: its control device, when the card
+ * comes with its "add" (the card has no ID_PATH before SOUND_INITIALIZED;
+ * the control device has the same), or NULL. */
+static int identify(struct udev_device *dev, struct udev_device *ctl,
+		    struct usb_identity *id)
 {
 	struct udev_device *usb;
 	const char *v, *syspath = udev_device_get_syspath(dev);
@@ -89,7 +103,7 @@ static int identify(struct udev_device *dev, struct usb_identity *id)
 	snprintf(id->card_id, sizeof(id->card_id), "%s", v ? v : "");
 
 	/* the USB device's path: the card's ID_PATH without its interface */
-	v = udev_device_get_property_value(dev, "ID_PATH");
+	v = udev_device_get_property_value(ctl ? ctl : dev, "ID_PATH");
 	if (!v || pa_usb_path_of_card(v, id->usb_path, sizeof(id->usb_path)) < 0)
 		snprintf(id->usb_path, sizeof(id->usb_path), "usb-%s",
 			 udev_device_get_sysname(usb));
@@ -105,14 +119,14 @@ static int identify(struct udev_device *dev, struct usb_identity *id)
 }
 
 static void card_appeared(struct hotplug *h, struct udev_device *dev,
-			  bool at_start)
+			  struct udev_device *ctl, bool at_start)
 {
 	uint64_t heard = pa_clock_usec(CLOCK_MONOTONIC);
 	uint64_t cpu = pa_clock_usec(CLOCK_THREAD_CPUTIME_ID);
 	struct usb_identity id;
 	int r;
 
-	r = identify(dev, &id);
+	r = identify(dev, ctl, &id);
 	id.coldplug = at_start;
 	id.usec_heard = heard;
 	id.cpu_usec_heard = cpu;
@@ -193,7 +207,7 @@ static void take_listed(struct hotplug *h, struct udev_enumerate *e,
 		if (!dev)
 			continue;
 		if (udev_device_get_is_initialized(dev) > 0 && initialized(dev))
-			card_appeared(h, dev, at_start);
+			card_appeared(h, dev, NULL, at_start);
 		udev_device_unref(dev);
 	}
 }
@@ -253,12 +267,20 @@ static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	(void)revents;
 	for (errno = 0; (dev = udev_monitor_receive_device(h->mon)); errno = 0) {
 		action = udev_device_get_action(dev);
-		if (is_card(dev) && action) {
+		if (!action) {
+			/* nothing to do */
+		} else if (is_control(dev) && !strcmp(action, "add")) {
+			/* the parent belongs to dev */
+			struct udev_device *card = udev_device_get_parent(dev);
+
+			if (card && is_card(card))
+				card_appeared(h, card, dev, false);
+		} else if (is_card(dev)) {
 			if (!strcmp(action, "remove"))
 				card_removed(h, dev);
 			else if ((!strcmp(action, "change") ||
 				  !strcmp(action, "add")) && initialized(dev))
-				card_appeared(h, dev, false);
+				card_appeared(h, dev, NULL, false);
 		}
 		udev_device_unref(dev);
 	}

@@ -89,9 +89,16 @@ check "asound.state still has the 48 V switch on" state_has_48v
 unplug
 
 # --- preampd stopped: alsa-utils works as before
-check "preampd stops and is masked (udev cannot start it)" \
-	systemctl mask --runtime --now preampd.service
-check "it took its runtime file away" test ! -e /run/preampd/running
+# a crash: masked, the unit is not restarted (nor started by udev), and
+# its ExecStopPost takes preampd's runtime file away
+check "preampd is masked (udev cannot start it)" \
+	systemctl mask --runtime preampd.service
+check "preampd is killed, as a crash would end it" \
+	systemctl kill --signal=SIGKILL preampd.service
+check "preampd has stopped" \
+	wait_until 60 sh -c '! systemctl is-active --quiet preampd.service'
+check "its runtime file is gone after the crash (ExecStopPost)" \
+	test ! -e /run/preampd/running
 start_emu
 mark
 check "it plugs in without preampd" emu_plug s2i2 || finish

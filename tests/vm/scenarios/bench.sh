@@ -46,6 +46,7 @@ GAIN="Line In 1 Gain Capture Volume"
 
 declare -A R                    # the table's cells
 R[plug]="not measured"; R[alsactl]="not measured"
+R[plugu]="not measured"; R[alsactlu]="not measured"
 R[rt]="not measured"; R[amixer]="not measured"
 R[rt_to]="not measured"; R[amixer_to]="not measured"
 R[wake]="not measured"; R[rss]="not measured"; R[writes]="not measured"
@@ -67,6 +68,7 @@ table() {
 	echo "preamp benchmark (Linux $(uname -r), QEMU $( [ -e /dev/kvm ] && echo KVM || echo TCG))"
 	printf '%-40s %-18s %s\n' "what" "preampd" "reference"
 	printf '%-40s %-18s %s\n' "plug-in to restored" "${R[plug]}" "stock Debian (alsactl's rule): ${R[alsactl]}"
+	printf '%-40s %-18s %s\n' "  after udev reached the card" "${R[plugu]}" "stock Debian: ${R[alsactlu]}"
 	printf '%-40s %-18s %s\n' "  preampd's own work, its writes" "${R[own]}" "goal: under 10 ms, only what differs (6)"
 	printf '%-40s %-18s %s\n' "SetGain round trip p50 / p99" "${R[rt]}" "empty call + raw write: ${R[ref]}"
 	printf '%-40s %-18s %s\n' "  the reference's parts" "" "empty call ${R[ping]}; raw write ${R[ctl]}"
@@ -141,13 +143,19 @@ check "alsactl stores the card" alsactl store "$PD_CARD"
 # plug_round NAME: unplug (the device powers up at its defaults again),
 # then plug in; PLUG_MS gets the milliseconds from the card's "add"
 # uevent (udevadm monitor's timestamp, CLOCK_MONOTONIC) to the first poll
-# of the emulator, every 2 ms, that has every saved value
+# of the emulator, every 2 ms, that has every saved value; UDEV_MS the
+# milliseconds from udev's end of that card's "add" (the first moment
+# udev would run anything for its control device, alsactl's rule
+# included: udev handles a USB device's events in order, the earlier
+# ones of its other interfaces, their cards' alsactl restores included,
+# first) to the same restored poll. The round's udev timeline is printed
 plug_round() {
-	local mon waiter t_add t_done
-	PLUG_MS=
+	local mon waiter t_add t_udev t_done
+	PLUG_MS= UDEV_MS=
 	check "$1: the quad unplugs" emu_unplug quad || return 1
 	check "$1: its card goes" wait_until 30 sh -c '! grep -q "Preamp Quad" /proc/asound/cards' || return 1
-	udevadm monitor --kernel --subsystem-match=sound >/tmp/uevents 2>&1 &
+	udevadm monitor --kernel --udev --subsystem-match=sound \
+		--subsystem-match=usb >/tmp/uevents 2>&1 &
 	mon=$!
 	sleep 1
 	# (the unplugged emulator keeps its values until its power-on)
@@ -165,30 +173,51 @@ plug_round() {
 	fi
 	kill "$mon" 2>/dev/null
 	wait "$mon" 2>/dev/null
-	t_add=$(sed -n 's|^KERNEL\[\([0-9.]*\)\] add .*/sound/card[0-9]* (sound)$|\1|p' /tmp/uevents | head -n 1)
+	# the preamp card: the last card of the device (the driver's own
+	# card comes after snd-usb-audio's)
+	local cardpath
+	cardpath=$(sed -n 's|^KERNEL\[[0-9.]*\] add *\(/.*/sound/card[0-9]*\) (sound)$|\1|p' /tmp/uevents | tail -n 1)
+	t_add=$(grep -F " $cardpath (sound)" /tmp/uevents | sed -n 's|^KERNEL\[\([0-9.]*\)\] add .*|\1|p' | head -n 1)
+	t_udev=$(grep -F " $cardpath (sound)" /tmp/uevents | sed -n 's|^UDEV *\[\([0-9.]*\)\] add .*|\1|p' | head -n 1)
 	t_done=$(cat /tmp/restored)
-	if [ -z "$t_add" ] || [ -z "$t_done" ]; then
+	if [ -z "$cardpath" ] || [ -z "$t_add" ] || [ -z "$t_udev" ] || [ -z "$t_done" ]; then
 		fail "$1: plug-in to restored is measured" "$(cat /tmp/uevents /tmp/restored)"
 		return 1
 	fi
 	PLUG_MS=$(ms_between "$t_add" "$t_done")
+	UDEV_MS=$(ms_between "$t_udev" "$t_done")
 	if [ "$PLUG_MS" -le 0 ]; then
 		fail "$1: the settings come back after the card appears" "$t_add, $t_done"
 		return 1
 	fi
-	ok "plug-in to restored by $1: $PLUG_MS ms"
+	ok "plug-in to restored by $1: $PLUG_MS ms; after udev reached the card: $UDEV_MS ms"
+	# the timeline, in ms from the card's "add" uevent
+	awk -v t0="$t_add" -v t1="$t_done" '
+		/^(KERNEL|UDEV) *\[/ {
+			src = $0 ~ /^KERNEL/ ? "kernel" : "udev"
+			t = $0; sub(/^[A-Z]* *\[/, "", t); sub(/\].*/, "", t)
+			rest = $0; sub(/^[^]]*\] */, "", rest)
+			split(rest, f, " +")
+			printf "#   %+6.0f ms %-6s %-7s %s %s\n", (t - t0) * 1000, src, f[1], f[2], f[3]
+		}
+		END { printf "#   %+6.0f ms restored\n", (t1 - t0) * 1000 }' /tmp/uevents |
+		sed 's|/devices/platform/vhci_hcd.0/usb[0-9]*/||'
 }
 median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # preampd, three times
-pt=()
+pt=() pu=()
 for i in 1 2 3; do
-	plug_round preampd && pt+=("$PLUG_MS")
+	plug_round preampd && pt+=("$PLUG_MS") && pu+=("$UDEV_MS")
 	wait_until 30 ndev 1
 done
 wait_until 10 pd_card_of quad
 PD_CARD=$(pd_card_of quad)
-[ "${#pt[@]}" = 3 ] && R[plug]="$(median3 "${pt[@]}") ms"
+if [ "${#pt[@]}" = 3 ]; then
+	R[plug]="$(median3 "${pt[@]}") ms"
+	R[plugu]="$(median3 "${pu[@]}") ms"
+fi
 # preampd's own account of each plug-in: its work, and its writes
 own=() writes=()
 while read -r o w; do own+=("$o"); writes+=("$w"); done < <(
@@ -208,14 +237,16 @@ fi
 # stock Debian: preampd stopped, alsa-utils' 90-alsa-restore.rules runs
 # alsactl restore at the same uevent, three times
 if check "preampd stops for stock Debian's turn" pd_stop TERM; then
-	st=()
+	st=() su=()
 	for i in 1 2 3; do
-		plug_round "alsactl's udev rule" && st+=("$PLUG_MS")
+		plug_round "alsactl's udev rule" && st+=("$PLUG_MS") && su+=("$UDEV_MS")
 	done
 	if [ "${#st[@]}" = 3 ]; then
 		R[alsactl]="$(median3 "${st[@]}") ms"
+		R[alsactlu]="$(median3 "${su[@]}") ms"
 		if [ "${#pt[@]}" = 3 ]; then
-			R[alsactl]+=" (goal: preampd within 1/3; $(awk -v a="$(median3 "${pt[@]}")" -v b="$(median3 "${st[@]}")" 'BEGIN { printf "%.2f", a / b }') now)"
+			R[alsactl]+=" (goal: preampd within 1/3; $(ratio "$(median3 "${pt[@]}")" "$(median3 "${st[@]}")") now)"
+			R[alsactlu]+=" ($(ratio "$(median3 "${pu[@]}")" "$(median3 "${su[@]}")") now)"
 		fi
 	fi
 	check "preampd starts again" pd_start || { pd_log; finish; }
