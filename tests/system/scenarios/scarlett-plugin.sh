@@ -89,23 +89,29 @@ check "asound.state still has the 48 V switch on" state_has_48v
 unplug
 
 # --- preampd stopped: alsa-utils works as before
-# a crash: masked, the unit is not restarted (nor started by udev), and
-# its ExecStopPost takes preampd's runtime file away
-check "preampd is masked (udev cannot start it)" \
-	systemctl mask --runtime preampd.service
+# a crash: with restarts off for the test (a runtime drop-in), the unit
+# stays down, and its ExecStopPost takes preampd's runtime file away;
+# masked then (a unit's commands go with its mask), a plug-in cannot
+# start it
+NO_RESTART=/run/systemd/system/preampd.service.d/test-no-restart.conf
+check "restarts are off for the test" sh -c "mkdir -p ${NO_RESTART%/*} &&
+	printf '[Service]\nRestart=no\n' >$NO_RESTART && systemctl daemon-reload"
 check "preampd is killed, as a crash would end it" \
 	systemctl kill --signal=SIGKILL preampd.service
-check "preampd has stopped" \
-	wait_until 60 sh -c '! systemctl is-active --quiet preampd.service'
+check "preampd has failed" wait_until 60 sh -c \
+	'[ "$(systemctl show -P ActiveState preampd.service)" = failed ]'
 check "its runtime file is gone after the crash (ExecStopPost)" \
 	test ! -e /run/preampd/running
+check "preampd is masked (a plug-in cannot start it)" \
+	systemctl mask --runtime preampd.service
 start_emu
 mark
 check "it plugs in without preampd" emu_plug s2i2 || finish
 check "alsactl's restore switches 48 V on, as without preampd" wait_until 60 ons_host
 check_eq "the interface has 48 V on" 1 "$(emu s2i2 get in1.phantom)"
 check "preampd is unmasked and starts" \
-	sh -c 'systemctl unmask --runtime preampd.service && systemctl start preampd.service'
+	sh -c "rm -f $NO_RESTART && systemctl unmask --runtime preampd.service &&
+		systemctl start preampd.service"
 check "preampd has the device" wait_until 60 pd_plugged 1
 check "and switches 48 V off (policy off)" wait_until 30 output_is 0 emu s2i2 get in1.phantom
 unplug
