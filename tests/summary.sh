@@ -33,11 +33,12 @@ for stage in "$@"; do
 	done
 done
 # What failed, last, where a log's tail shows it: the failed checks of
-# each run, from its result file or its console log.
+# each run, with their details, from its result file or its console log.
 for name in "${failed_names[@]}"; do
 	echo "failed: $name"
 	for log in "$dir/$name.txt" "$dir/../vm/$name.out" "$dir/../system/${name#system-}.out"; do
-		[ -f "$log" ] && grep -a '^not ok' "$log" | head -n 5 | sed 's/^/    /'
+		[ -f "$log" ] && "$(dirname "$0")"/failures.sh "$log" 12 |
+			awk '/^not ok/ && ++n > 5 { exit } { print }' | sed 's/^/    /'
 	done
 done
 echo "$passed passed, $failed failed"

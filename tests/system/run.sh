@@ -390,7 +390,7 @@ for t in "${timings[@]}"; do
 	msg "  $t"
 done
 msg "console in ${log#"$TOP"/}, kernel log in ${kmsg#"$TOP"/}, journal in ${journal#"$TOP"/}, overlay ${overlay#"$TOP"/}"
-grep '^not ok - ' "$log" | sed 's/^/system: FAIL: /' || true
+"$TOP"/tests/failures.sh "$log" | sed 's/^/system: FAIL: /'
 for p in "${problems[@]}"; do
 	printf 'system: FAIL: %s\n' "$p"
 done

@@ -25,6 +25,7 @@ story() {
 		'==== preamp-vm end of '*) in=no; continue ;;
 		'vm: error:'* | 'mkinitramfs: error:'*) printf '%s\n' "$line" >&2; continue ;;
 		'vm: FAIL: not ok - '*) continue ;;
+		'vm: FAIL:     '*) continue ;;	# the detail of one
 		'vm: FAIL: '*) printf '%s\n' "${line#vm: FAIL: }" >>"$fails"; continue ;;
 		esac
 		[ "$in" = yes ] || continue

@@ -168,7 +168,7 @@ fi
 failed=$((failed_lines + ${#problems[@]}))
 echo
 msg "$name on $kver: ${elapsed} s; console in ${log#"$TOP"/}, kernel log in ${kmsg#"$TOP"/}"
-grep '^not ok - ' "$log" | sed 's/^/vm: FAIL: /' || true
+"$TOP"/tests/failures.sh "$log" | sed 's/^/vm: FAIL: /'
 for p in "${problems[@]}"; do
 	printf 'vm: FAIL: %s\n' "$p"
 done

@@ -33,6 +33,15 @@ plug_in() {
 	CARD=$(pd_card_of quad) ||
 		{ fail "the preamp controls have a card" "$(cat /proc/asound/cards)"; finish; }
 }
+# the card's controls by name, inactive ones included (-i): the driver
+# puts its own on snd-usb-audio's card once that card is registered, so
+# they come a moment after it
+controls_of() {
+	amixer -i -c "$1" controls | sed 's/^numid=[0-9]*,//' | sort
+}
+same_controls_as_stored() {
+	[ "$(controls_of "$CARD")" = "$(cat /tmp/controls.stored)" ]
+}
 alsa_phantom() {
 	amixer -c "$CARD" cget name="$PHANTOM" | sed -n 's/^  : values=//p'
 }
@@ -47,6 +56,7 @@ check_eq "ALSA shows 48 V on" on "$(alsa_phantom)"
 check "preampd's state file has 48 V on" \
 	wait_until 30 output_is on pd_state "$KEY" 1 phantom
 check_eq "preampd's state file has 20 dB" 20 "$(pd_state "$KEY" 1 gain)"
+controls_of "$CARD" >/tmp/controls.stored
 check "alsactl stores the card as at shutdown" alsactl store "$CARD"
 check "asound.state has the 48 V switch on" \
 	bash -c "grep -A1 \"name '$PHANTOM'\" /var/lib/alsa/asound.state | grep -qx '[[:space:]]*value true'"
@@ -112,14 +122,25 @@ check "it plugs in with a 30 s guard" emu_plug quad || finish
 check "preampd has it" wait_until 60 pd_plugged 1
 CARD=$(pd_card_of quad)
 guard_holds() { ! pd_guard_lifted "$CARD"; }
+check "the card has every control alsactl stored" wait_until 60 same_controls_as_stored ||
+	note "controls now: $(controls_of "$CARD" | tr '\n' ' ')"
+check "udev's rules are done" udevadm settle --timeout=120
 check "during the guard the 48 V switch is inactive" guard_holds
-check "alsactl restore $CARD, as 90-alsa-restore.rules runs it" \
-	alsactl -E HOME=/run/alsa -E XDG_RUNTIME_DIR=/run/alsa/runtime restore "$CARD"
+# a gain away from the stored one shows that alsactl's restore wrote the card
+check "SetGain 10 on input 1" pd_set_gain 1 10
+check "the device has 10 dB" wait_until 30 output_is 10 emu quad get in1.gain_db
+# udev acts on no exit status: what counts is what alsactl wrote; a
+# status other than 0 is shown (its init fallback for a card it has no
+# configuration for, say)
+out=$(alsactl -E HOME=/run/alsa -E XDG_RUNTIME_DIR=/run/alsa/runtime restore "$CARD" 2>&1) &&
+	ok "alsactl restore $CARD, as 90-alsa-restore.rules runs it, exits 0" ||
+	note "alsactl restore $CARD exited $?: $(printf '%s\n' "$out" | tail -n 8)"
+check "alsactl restored 20 dB on the device" wait_until 30 output_is 20 emu quad get in1.gain_db
 refused=$(kmsg_since | grep "48 V stays off until")
 note "alsactl ${refused:+asked for 48 V and the driver refused: $refused}${refused:-left the inactive switch alone}"
 check "48 V is off on the device" wait_until 30 output_is 0 emu quad get in1.phantom
 check_eq "ALSA shows 48 V off" off "$(alsa_phantom)"
-check_eq "the gain is 20 dB" 20 "$(emu quad get in1.gain_db)"
+check "D-Bus shows 20 dB" wait_until 30 output_is 20 pd_in_get 1 Gain
 echo 3000 >"$GUARD"
 pd_journal 60 | grep "$KEY" | sed 's/^/# preampd: /'
 
