@@ -232,10 +232,19 @@ static const char *card_held(void *userdata, size_t i)
 	return i < m->n_cards ? card_identity(m->cards[i])->card_syspath : NULL;
 }
 
+static bool card_holds(void *userdata, const char *syspath,
+		       uint64_t usec_initialized)
+{
+	struct card *c = find_card(userdata, syspath);
+
+	return c && card_identity(c)->usec_initialized == usec_initialized;
+}
+
 static const struct hotplug_ops hotplug_ops = {
 	.plugged = card_plugged,
 	.unplugged = card_unplugged,
 	.held = card_held,
+	.holds = card_holds,
 };
 
 int manager_start_hotplug(struct manager *m)

@@ -8,14 +8,13 @@
  * and after lost events, a card counts once udev has set it up completely
  * (SOUND_INITIALIZED, the "change" event that 78-sound-card rules raise
  * on the card from its control device's "add"); that event is also taken,
- * and a card already held ignores it.
+ * and a card already held, from the same plug-in, is not identified again.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libudev.h>
-#include <systemd/sd-device.h>
 
 #include "devkey.h"
 #include "hotplug.h"
@@ -56,6 +55,23 @@ static int parse_hex16(const char *s, uint16_t *out)
 	return 0;
 }
 
+/* This plug-in of the card: udev's first-seen time, kept across change
+ * events and udev restarts, new at every plug-in; 0 when udev has none.
+ * An event carries it; a device looked up in sysfs has it from udev's
+ * database. */
+static uint64_t usec_initialized(struct udev_device *dev)
+{
+	const char *v = udev_device_get_property_value(dev, "USEC_INITIALIZED");
+	unsigned long long usec;
+	char *end;
+
+	if (!v || *v < '0' || *v > '9')
+		return 0;
+	errno = 0;
+	usec = strtoull(v, &end, 10);
+	return errno || *end ? 0 : (uint64_t)usec;
+}
+
 /* The identity of a card whose parent is a USB device; -ENODEV if it is
  * not on USB (quietly ignored). ctl: its control device, when the card
  * comes with its "add" (the card has no ID_PATH before SOUND_INITIALIZED;
@@ -66,7 +82,6 @@ static int identify(struct udev_device *dev, struct udev_device *ctl,
 	struct udev_device *usb;
 	const char *v, *syspath = udev_device_get_syspath(dev);
 	const char *sysname = udev_device_get_sysname(dev);
-	sd_device *sd = NULL;
 	unsigned long idx;
 
 	memset(id, 0, sizeof(*id));
@@ -108,13 +123,7 @@ static int identify(struct udev_device *dev, struct udev_device *ctl,
 		snprintf(id->usb_path, sizeof(id->usb_path), "usb-%s",
 			 udev_device_get_sysname(usb));
 
-	/* this plug-in of the card: udev's first-seen time, kept across
-	 * change events and udev restarts, new at every plug-in */
-	if (sd_device_new_from_syspath(&sd, syspath) >= 0) {
-		if (sd_device_get_usec_initialized(sd, &id->usec_initialized) < 0)
-			id->usec_initialized = 0;
-		sd_device_unref(sd);
-	}
+	id->usec_initialized = usec_initialized(dev);
 	return 0;
 }
 
@@ -279,7 +288,10 @@ static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 			if (!strcmp(action, "remove"))
 				card_removed(h, dev);
 			else if ((!strcmp(action, "change") ||
-				  !strcmp(action, "add")) && initialized(dev))
+				  !strcmp(action, "add")) && initialized(dev) &&
+				 !h->ops->holds(h->userdata,
+						udev_device_get_syspath(dev),
+						usec_initialized(dev)))
 				card_appeared(h, dev, NULL, false);
 		}
 		udev_device_unref(dev);

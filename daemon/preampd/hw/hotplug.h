@@ -43,6 +43,10 @@ struct hotplug_ops {
 	/* the syspath of the i-th card the listener holds, NULL past the
 	 * last: what is looked at again after lost events */
 	const char *(*held)(void *userdata, size_t i);
+	/* whether the listener holds the card at syspath from the plug-in
+	 * of that initialization time: its change events need nothing */
+	bool (*holds)(void *userdata, const char *syspath,
+		      uint64_t usec_initialized);
 };
 
 struct hotplug;
