@@ -64,6 +64,7 @@ PREAMPD_IO_SRCS := \
 	$(PREAMPD_BUS_DIR)/input.c \
 	$(PREAMPD_HW_DIR)/hotplug.c \
 	$(PREAMPD_HW_DIR)/card.c \
+	$(PREAMPD_HW_DIR)/driver-attr.c \
 	$(PREAMPD_DIR)/cards.c \
 	$(PREAMPD_BUS_DIR)/auth.c \
 	$(PREAMPD_BUS_DIR)/write-wait.c \

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "autogain.h"
+#include "driver-attr.h"
 #include "preampd.h"
 #include "saver.h"
 #include "usbattr.h"
@@ -695,8 +696,8 @@ static void read_labels(struct device *d, const char *usb_syspath)
 		if (!(d->match->present & (1u << i)) ||
 		    pa_usbattr_name_for(p->label_attr, in->number, name,
 					sizeof(name)) < 0 ||
-		    pa_usbattr_read(usb_syspath, p->driver, name, v,
-				    sizeof(v)) <= 0)
+		    driver_attr_read(usb_syspath, p->driver, name, v,
+				     sizeof(v)) <= 0)
 			continue;
 		pa_utf8_sanitize(v, strlen(v), in->label, sizeof(in->label));
 	}
@@ -757,9 +758,9 @@ int device_new(struct manager *m, struct card *c, struct pa_match *match,
 		d->persistent = card_read(c, match->persistent.elem,
 					  match->persistent.channel, &v) == 0 && v;
 	} else if (match->profile->persistent_attr[0]) {
-		r = pa_usbattr_bool(id->usb_syspath, match->profile->driver,
-				    match->profile->persistent_attr,
-				    &d->persistent);
+		r = driver_attr_bool(id->usb_syspath, match->profile->driver,
+				     match->profile->persistent_attr,
+				     &d->persistent);
 		if (r < 0 && r != -ENOENT)
 			log_warning("%s: %s's '%s' attribute: %s; taken as not persistent",
 				    d->key, match->profile->driver,
