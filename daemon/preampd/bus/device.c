@@ -683,24 +683,45 @@ static void restore(struct device *d, const struct marker *mk,
 }
 
 /* The labels the device gave its inputs, where its driver shows them. */
-static void read_labels(struct device *d, const char *usb_syspath)
+static void read_labels(struct device *d, struct driver_attrs *attrs)
 {
 	const struct pa_profile *p = d->match->profile;
 	char name[32], v[PA_LABEL_MAX];
 
-	if (!p->label_attr[0])
-		return;
-	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
+	for (unsigned i = 0; i < PA_MAX_INPUTS && p->label_attr[0]; i++) {
 		struct pa_input_map *in = &d->match->in[i];
 
 		if (!(d->match->present & (1u << i)) ||
 		    pa_usbattr_name_for(p->label_attr, in->number, name,
 					sizeof(name)) < 0 ||
-		    driver_attr_read(usb_syspath, p->driver, name, v,
-				     sizeof(v)) <= 0)
+		    driver_attrs_read(attrs, name, v, sizeof(v)) <= 0)
 			continue;
 		pa_utf8_sanitize(v, strlen(v), in->label, sizeof(in->label));
 	}
+}
+
+/* What the driver says of the device outside its controls: whether it
+ * keeps its settings, and its inputs' labels. */
+static void read_driver_attrs(struct device *d, const char *usb_syspath)
+{
+	const struct pa_profile *p = d->match->profile;
+	struct driver_attrs *attrs;
+	int r;
+
+	if (!p->label_attr[0] &&
+	    (d->match->persistent.elem >= 0 || !p->persistent_attr[0]))
+		return;
+	attrs = driver_attrs_open(usb_syspath, p->driver);
+	if (d->match->persistent.elem < 0 && p->persistent_attr[0]) {
+		r = driver_attrs_bool(attrs, p->persistent_attr,
+				      &d->persistent);
+		if (r < 0 && r != -ENOENT)
+			log_warning("%s: %s's '%s' attribute: %s; taken as not persistent",
+				    d->key, p->driver, p->persistent_attr,
+				    strerror(-r));
+	}
+	read_labels(d, attrs);
+	driver_attrs_close(attrs);
 }
 
 int device_new(struct manager *m, struct card *c, struct pa_match *match,
@@ -757,17 +778,8 @@ int device_new(struct manager *m, struct card *c, struct pa_match *match,
 
 		d->persistent = card_read(c, match->persistent.elem,
 					  match->persistent.channel, &v) == 0 && v;
-	} else if (match->profile->persistent_attr[0]) {
-		r = driver_attr_bool(id->usb_syspath, match->profile->driver,
-				     match->profile->persistent_attr,
-				     &d->persistent);
-		if (r < 0 && r != -ENOENT)
-			log_warning("%s: %s's '%s' attribute: %s; taken as not persistent",
-				    d->key, match->profile->driver,
-				    match->profile->persistent_attr,
-				    strerror(-r));
 	}
-	read_labels(d, id->usb_syspath);
+	read_driver_attrs(d, id->usb_syspath);
 	for (unsigned i = 0; i < PA_MAX_INPUTS; i++) {
 		if (!(match->present & (1u << i)))
 			continue;
