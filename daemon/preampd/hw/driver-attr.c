@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "driver-attr.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libudev.h>
 
 #include "usbattr.h"
@@ -14,51 +16,72 @@ struct driver_attrs {
 	struct udev_device *intf;
 };
 
-/* The first of the list's devices bound to driver, or NULL. */
-static struct udev_device *first_bound(struct udev *udev,
-				       struct udev_enumerate *e,
-				       const char *driver)
+/* Whether the entry name of dir is bound to driver: its "driver" link. */
+static bool bound_to(DIR *dir, const char *name, const char *driver)
 {
-	struct udev_list_entry *l;
+	char link[300], target[512];
+	const char *base;
+	ssize_t n;
 
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e)) {
-		struct udev_device *intf = udev_device_new_from_syspath(
-			udev, udev_list_entry_get_name(l));
-		const char *bound = intf ? udev_device_get_driver(intf) : NULL;
+	if (snprintf(link, sizeof(link), "%s/driver", name) >= (int)sizeof(link))
+		return false;
+	n = readlinkat(dirfd(dir), link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	return !strcmp(base ? base + 1 : target, driver);
+}
 
-		if (bound && !strcmp(bound, driver))
-			return intf;
-		udev_device_unref(intf);
+/*
+ * The USB device's interface bound to driver, or NULL. Its interfaces are
+ * the entries "<device>:<config>.<number>" of its directory. Listing that
+ * one directory and reading each entry's driver link costs a few calls;
+ * an enumeration by parent crawls the whole subtree (sound cards,
+ * endpoints, power) and a device object per entry resolves its whole
+ * path: several milliseconds per plug-in under emulation. libudev has the
+ * one interface that counts, and reads its attributes.
+ */
+static struct udev_device *bound_interface(struct udev *udev,
+					   const char *usb_syspath,
+					   const char *driver)
+{
+	const char *sysname = strrchr(usb_syspath, '/');
+	struct udev_device *found = NULL;
+	struct dirent *de;
+	char path[512];
+	size_t len;
+	DIR *dir;
+
+	if (!sysname || !*++sysname)
+		return NULL;
+	len = strlen(sysname);
+	dir = opendir(usb_syspath);
+	if (!dir)
+		return NULL;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, sysname, len) || de->d_name[len] != ':' ||
+		    !bound_to(dir, de->d_name, driver))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", usb_syspath,
+			     de->d_name) < (int)sizeof(path))
+			found = udev_device_new_from_syspath(udev, path);
+		break;
 	}
-	return NULL;
+	closedir(dir);
+	return found;
 }
 
 struct driver_attrs *driver_attrs_open(const char *usb_syspath,
 				       const char *driver)
 {
 	struct driver_attrs *a = calloc(1, sizeof(*a));
-	struct udev_device *usb = NULL;
-	struct udev_enumerate *e = NULL;
-	char intfs[64];
 
 	if (!a)
 		return NULL;
 	a->udev = udev_new();
 	if (a->udev)
-		usb = udev_device_new_from_syspath(a->udev, usb_syspath);
-	if (usb)
-		e = udev_enumerate_new(a->udev);
-	/* the device's interfaces, "<device>:<config>.<number>": its
-	 * children of that name are only ever those */
-	if (e && snprintf(intfs, sizeof(intfs), "%s:*",
-			  udev_device_get_sysname(usb)) < (int)sizeof(intfs) &&
-	    udev_enumerate_add_match_parent(e, usb) >= 0 &&
-	    udev_enumerate_add_match_sysname(e, intfs) >= 0 &&
-	    udev_enumerate_add_match_subsystem(e, "usb") >= 0 &&
-	    udev_enumerate_scan_devices(e) >= 0)
-		a->intf = first_bound(a->udev, e, driver);
-	udev_enumerate_unref(e);
-	udev_device_unref(usb);
+		a->intf = bound_interface(a->udev, usb_syspath, driver);
 	if (!a->intf) {
 		driver_attrs_close(a);
 		return NULL;
