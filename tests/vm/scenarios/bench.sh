@@ -52,6 +52,7 @@ R[rt_to]="not measured"; R[amixer_to]="not measured"
 R[wake]="not measured"; R[rss]="not measured"; R[writes]="not measured"
 R[ref]="not measured"; R[ping]="not measured"; R[ctl]="not measured"
 R[priv0]="not measured"; R[priv4]="not measured"; R[perdev]="not measured"
+R[privn]="not measured"
 R[own]="not measured"; R[four]="not measured"; R[cpu]="not measured"
 
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
@@ -80,6 +81,7 @@ table() {
 	printf '%-40s %-18s %s\n' "private memory, no device" "${R[priv0]}" "goal: 4 devices at most 512 kB"
 	printf '%-40s %-18s %s\n' "private memory, 4 devices" "${R[priv4]}" "goal: at most 512 kB"
 	printf '%-40s %-18s %s\n' "  growth per device, 1 to 4" "${R[perdev]}" "goal: at most 32 kB"
+	printf '%-40s %-18s %s\n' "  no device, after 20 more plug-ins" "${R[privn]}" "no device at start: ${R[priv0]}"
 	printf '%-40s %s\n' "RSS with 4 devices" "${R[rss]}"
 	printf '%-40s %s\n' "state-file writes in a 5 s sweep" "${R[writes]}"
 	echo
@@ -440,6 +442,28 @@ case "$w" in
 	ok "state-file writes during a 5 s sweep of $(cat /tmp/sweep-n) changes and 1.5 s after: $w" ;;
 *) fail "the state file's writes are counted" "$(cat /tmp/renames)" ;;
 esac
+
+# --- 6. private memory with no device after 20 more plug-ins: what the
+#     heap keeps of them (the unit's environment: glibc's per-thread cache
+#     off, so that malloc_trim() gives their pages back)
+for e in quad solo duo quad2; do emu_unplug "$e"; done
+if wait_until 60 ndev 0; then
+	n=0
+	for i in $(seq 1 20); do
+		plug solo 1 && emu_unplug solo && wait_until 60 ndev 0 && n=$((n + 1))
+	done
+	sleep 1
+	privn=$(private_kb "$pid")
+	if [ "$n" = 20 ] && [ -n "$privn" ]; then
+		R[privn]="$privn kB"
+		ok "private memory with no device after 20 more plug-ins: $privn kB (at start: $priv0 kB)"
+		anon_map "$pid"
+	else
+		fail "20 plug-ins of the solo, then its memory" "$n of 20 plug-ins; private: ${privn:-unread}"
+	fi
+else
+	fail "every device unplugs" "$(pd_devices)"
+fi
 
 table
 check "preampd stops" pd_stop TERM

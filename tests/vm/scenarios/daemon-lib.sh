@@ -108,13 +108,22 @@ _pd_owned() {
 		Version >/dev/null 2>&1
 }
 
+# the environment preampd's unit gives it (its Environment= lines)
+_pd_unit_env() {
+	sed -n 's/^Environment=//p' /usr/lib/systemd/system/preampd.service 2>/dev/null
+}
+
 pd_start() {
 	: >"$PD_LOG.new"
 	chown preampd "$PD_LOG.new"
 	cat "$PD_LOG.new" >>"$PD_LOG" 2>/dev/null
-	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:exitcode=66} \
-	setpriv --reuid=preampd --regid=preampd --init-groups \
-		"$PD_BIN" -c "$PD_CONF" -d "$@" >>"$PD_LOG" 2>&1 &
+	# (a subshell that execs: $! is the daemon's pid)
+	(
+		while IFS= read -r kv; do export "${kv?}"; done < <(_pd_unit_env)
+		ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:exitcode=66} \
+		exec setpriv --reuid=preampd --regid=preampd --init-groups \
+			"$PD_BIN" -c "$PD_CONF" -d "$@" >>"$PD_LOG" 2>&1
+	) &
 	echo $! >/run/preampd.pid
 	wait_until 30 _pd_owned
 }
